@@ -1,0 +1,3 @@
+"""LLP certificates: the Leadership Learning Portal back end."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,218 @@
+"""The one policy module: who may see or do what (DESIGN.md section 2).
+
+Every entry point (GraphQL resolvers and permission classes, admin UI routes,
+the download and export routes) asks these functions; nothing else decides.
+
+Two kinds of functions live here:
+
+- predicates (``may_*``) answer a yes/no about an already loaded object;
+- ``access_*`` functions load an object for a viewer and raise the same
+  ``NotFound`` for an id that does not exist and for one the viewer may not
+  see, so that another company's objects cannot be told apart from missing ones.
+"""
+
+from __future__ import annotations
+
+from llp_gql.errors import Forbidden, NotFound, Unauthenticated
+from llp_gql.models import (
+    AccountType,
+    Certificate,
+    Company,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentSource,
+    Role,
+    User,
+)
+
+Viewer = User | None
+
+
+def require_user(viewer: Viewer) -> User:
+    """The logged-in user, or UNAUTHENTICATED."""
+    if viewer is None:
+        raise Unauthenticated()
+    return viewer
+
+
+# -- roles ---------------------------------------------------------------------------
+
+
+def is_staff(viewer: Viewer) -> bool:
+    return viewer is not None and viewer.role == Role.STAFF
+
+
+def is_company_admin(viewer: Viewer, company_id: int | None = None) -> bool:
+    """An admin of some company, or of ``company_id`` when given."""
+    if viewer is None or viewer.role != Role.COMPANY_ADMIN or viewer.company_id is None:
+        return False
+    return company_id is None or viewer.company_id == company_id
+
+
+def may_author_courses(viewer: Viewer) -> bool:
+    return is_staff(viewer)
+
+
+def may_create_companies(viewer: Viewer) -> bool:
+    return is_staff(viewer)
+
+
+def may_see_answer_keys(viewer: Viewer) -> bool:
+    """Which choice is correct is for course authors only."""
+    return is_staff(viewer)
+
+
+def may_enroll_self(viewer: Viewer) -> bool:
+    """Individuals enroll themselves; employees only get assigned courses."""
+    return (
+        viewer is not None
+        and viewer.account_type == AccountType.INDIVIDUAL
+        and viewer.role == Role.LEARNER
+    )
+
+
+def may_manage_company(viewer: Viewer, company_id: int) -> bool:
+    """Create/remove employees, assign courses, upload the logo, export, read the audit log."""
+    return is_company_admin(viewer, company_id)
+
+
+def may_delete_own_account(viewer: Viewer) -> bool:
+    """Employees are removed by their admin; staff accounts by operators."""
+    return viewer is not None and viewer.account_type == AccountType.INDIVIDUAL
+
+
+# -- courses -------------------------------------------------------------------------
+
+
+def may_view_course(viewer: Viewer, course: Course) -> bool:
+    """Published courses are public; drafts and archived ones are for staff.
+
+    Learners reach an archived course through their enrollment, not here.
+    """
+    return course.status == CourseStatus.PUBLISHED or is_staff(viewer)
+
+
+async def access_course(viewer: Viewer, course_id: int) -> Course:
+    course = await Course.get_or_none(id=course_id)
+    if course is None or not may_view_course(viewer, course):
+        raise NotFound("Course")
+    return course
+
+
+# -- enrollments and certificates ------------------------------------------------------
+
+
+def may_view_enrollment(viewer: Viewer, enrollment: Enrollment) -> bool:
+    """The learner, the admins of the assigning company, and staff (read-only support)."""
+    if viewer is None:
+        return False
+    if enrollment.learner_id == viewer.id or is_staff(viewer):
+        return True
+    return enrollment.company_id is not None and is_company_admin(viewer, enrollment.company_id)
+
+
+def may_make_progress(viewer: Viewer, enrollment: Enrollment) -> bool:
+    """Only the learner moves through their own lessons."""
+    return viewer is not None and enrollment.learner_id == viewer.id
+
+
+def may_manage_enrollment(viewer: Viewer, enrollment: Enrollment) -> bool:
+    """Remove it or grant extra attempts: the assigning company's admins (ASSIGNED),
+    or the learner for their own SELF enrollment (removal only; see may_grant_attempts)."""
+    if viewer is None:
+        return False
+    if enrollment.source == EnrollmentSource.ASSIGNED:
+        return enrollment.company_id is not None and is_company_admin(
+            viewer, enrollment.company_id
+        )
+    return enrollment.learner_id == viewer.id
+
+
+def may_grant_attempts(viewer: Viewer, enrollment: Enrollment) -> bool:
+    return enrollment.source == EnrollmentSource.ASSIGNED and may_manage_enrollment(
+        viewer, enrollment
+    )
+
+
+def may_download_certificate(viewer: Viewer, enrollment: Enrollment) -> bool:
+    """Download right follows the enrollment (DESIGN.md section 2).
+
+    SELF: its learner, while an individual. ASSIGNED: the admins of the company
+    that assigned it. Nobody else: not the employee, not staff.
+    """
+    if viewer is None:
+        return False
+    if enrollment.source == EnrollmentSource.SELF:
+        return (
+            enrollment.learner_id == viewer.id and viewer.account_type == AccountType.INDIVIDUAL
+        )
+    return enrollment.company_id is not None and is_company_admin(viewer, enrollment.company_id)
+
+
+async def access_enrollment(viewer: Viewer, enrollment_id: int) -> Enrollment:
+    """Load an enrollment the viewer may see; NOT_FOUND alike for missing and not-yours."""
+    require_user(viewer)
+    enrollment = await Enrollment.get_or_none(id=enrollment_id)
+    if enrollment is None or not may_view_enrollment(viewer, enrollment):
+        raise NotFound("Enrollment")
+    return enrollment
+
+
+async def access_enrollment_for_progress(viewer: Viewer, enrollment_id: int) -> Enrollment:
+    """The learner's own enrollment; others who may see it get FORBIDDEN."""
+    enrollment = await access_enrollment(viewer, enrollment_id)
+    if not may_make_progress(viewer, enrollment):
+        raise Forbidden("Only the learner can make progress in this enrollment.")
+    return enrollment
+
+
+async def access_enrollment_to_manage(viewer: Viewer, enrollment_id: int) -> Enrollment:
+    enrollment = await access_enrollment(viewer, enrollment_id)
+    if not may_manage_enrollment(viewer, enrollment):
+        raise Forbidden("You cannot change this enrollment.")
+    return enrollment
+
+
+async def access_certificate_for_download(viewer: Viewer, certificate_id: int) -> Certificate:
+    """A certificate the viewer may download. Visible-but-not-yours is FORBIDDEN;
+    invisible is NOT_FOUND."""
+    require_user(viewer)
+    certificate = await Certificate.get_or_none(id=certificate_id).select_related("enrollment")
+    if certificate is None or not may_view_enrollment(viewer, certificate.enrollment):
+        raise NotFound("Certificate")
+    if not may_download_certificate(viewer, certificate.enrollment):
+        raise Forbidden("Only your company's admins can download this certificate.")
+    return certificate
+
+
+# -- people ----------------------------------------------------------------------------
+
+
+def may_view_user(viewer: Viewer, user: User) -> bool:
+    if viewer is None:
+        return False
+    if viewer.id == user.id or is_staff(viewer):
+        return True
+    return user.company_id is not None and is_company_admin(viewer, user.company_id)
+
+
+async def access_employee(viewer: Viewer, user_id: int) -> User:
+    """An employee of the admin's own company."""
+    admin = require_user(viewer)
+    user = await User.get_or_none(id=user_id)
+    if (
+        user is None
+        or user.company_id is None
+        or not may_manage_company(admin, user.company_id)
+    ):
+        raise NotFound("User")
+    return user
+
+
+async def access_own_company(viewer: Viewer) -> Company:
+    """The company the viewer administers."""
+    admin = require_user(viewer)
+    if admin.company_id is None or not is_company_admin(admin, admin.company_id):
+        raise Forbidden("Only company admins can do this.")
+    return await Company.get(id=admin.company_id)

@@ -1,0 +1,48 @@
+"""Writing to the append-only audit log (DESIGN.md section 3, "Audit")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from llp_gql.domain.clock import utcnow
+from llp_gql.models import AuditEvent, User
+
+# The actions the log knows; free text would make the log unqueryable.
+ASSIGNED = "enrollment.assigned"
+ENROLLED = "enrollment.self_enrolled"
+ENROLLMENT_REMOVED = "enrollment.removed"
+CERTIFICATE_ISSUED = "certificate.issued"
+CERTIFICATE_DOWNLOADED = "certificate.downloaded"
+CERTIFICATES_EXPORTED = "certificate.exported"
+ATTEMPTS_GRANTED = "quiz.attempts_granted"
+EMPLOYEE_CREATED = "account.employee_created"
+EMPLOYEE_REMOVED = "account.employee_removed"
+ACCOUNT_DELETED = "account.deleted"
+COMPANY_CREATED = "company.created"
+LOGO_UPLOADED = "company.logo_uploaded"
+COURSE_PUBLISHED = "course.published"
+COURSE_ARCHIVED = "course.archived"
+
+
+async def record(
+    action: str,
+    *,
+    actor: User | None,
+    subject_type: str,
+    subject_id: int | None,
+    company_id: int | None = None,
+    details: dict[str, object] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event. Call it inside the transaction of the action it records,
+    so that an action and its audit row commit or roll back together."""
+    return await AuditEvent.create(
+        at=at or utcnow(),
+        action=action,
+        actor_id=actor.id if actor else None,
+        actor_email=actor.email if actor else None,
+        company_id=company_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        details=details or {},
+    )

@@ -1,0 +1,124 @@
+"""The one hierarchy of expected errors.
+
+Every error a user may see carries a stable ``code`` (DESIGN.md section 5) and
+a message that is safe to show. Anything that is not an ``LLPError`` is
+unexpected: the GraphQL layer masks it as ``INTERNAL`` and logs it with the
+request id.
+
+    LLPError                      code
+    ├── Unauthenticated           UNAUTHENTICATED
+    ├── Forbidden                 FORBIDDEN
+    ├── NotFound                  NOT_FOUND
+    ├── ValidationFailed          VALIDATION
+    ├── LessonLocked              LESSON_LOCKED
+    ├── ImplausibleProgress       IMPLAUSIBLE_PROGRESS
+    ├── QuizAttemptsExhausted     QUIZ_ATTEMPTS_EXHAUSTED
+    ├── CoursePublished           COURSE_PUBLISHED
+    ├── RateLimited               RATE_LIMITED
+    ├── Conflict                  CONFLICT
+    ├── LimitExceeded             one code per limit (QUERY_TOO_DEEP, ...)
+    └── ServiceUnavailable        SERVICE_UNAVAILABLE
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class LLPError(Exception):
+    """An expected failure whose message may be shown to the caller."""
+
+    code: ClassVar[str] = "INTERNAL"
+    http_status: ClassVar[int] = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def extensions(self) -> dict[str, str]:
+        ext = {"code": self.code}
+        if self.field:
+            ext["field"] = self.field
+        return ext
+
+
+class Unauthenticated(LLPError):
+    code = "UNAUTHENTICATED"
+    http_status = 401
+
+    def __init__(self, message: str = "Log in to do this.") -> None:
+        super().__init__(message)
+
+
+class Forbidden(LLPError):
+    code = "FORBIDDEN"
+    http_status = 403
+
+    def __init__(self, message: str = "You are not allowed to do this.") -> None:
+        super().__init__(message)
+
+
+class NotFound(LLPError):
+    """Raised alike for objects that do not exist and for those the caller may not see."""
+
+    code = "NOT_FOUND"
+    http_status = 404
+
+    def __init__(self, what: str = "Object") -> None:
+        super().__init__(f"{what} not found.")
+
+
+class ValidationFailed(LLPError):
+    code = "VALIDATION"
+
+
+class LessonLocked(LLPError):
+    code = "LESSON_LOCKED"
+    http_status = 409
+
+
+class ImplausibleProgress(LLPError):
+    code = "IMPLAUSIBLE_PROGRESS"
+    http_status = 422
+
+
+class QuizAttemptsExhausted(LLPError):
+    code = "QUIZ_ATTEMPTS_EXHAUSTED"
+    http_status = 409
+
+
+class CoursePublished(LLPError):
+    code = "COURSE_PUBLISHED"
+    http_status = 409
+
+
+class RateLimited(LLPError):
+    code = "RATE_LIMITED"
+    http_status = 429
+
+
+class Conflict(LLPError):
+    code = "CONFLICT"
+    http_status = 409
+
+
+class LimitExceeded(LLPError):
+    """A configured limit was hit; each limit has its own code."""
+
+    http_status = 400
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.limit_code = code
+
+    def extensions(self) -> dict[str, str]:
+        return {"code": self.limit_code}
+
+
+class ServiceUnavailable(LLPError):
+    code = "SERVICE_UNAVAILABLE"
+    http_status = 503
+
+    def __init__(self, message: str = "The service is briefly unavailable; try again.") -> None:
+        super().__init__(message)

@@ -1,0 +1,43 @@
+"""Tortoise models, one module per domain.
+
+Every foreign key states ``on_delete`` on purpose; the rules are:
+- what belongs to a learner's enrollment (progress, attempts, certificate) goes with it;
+- authored content a learner depends on (a course with enrollments) cannot be deleted (RESTRICT);
+- references to the person who did something (``assigned_by``, ``created_by``) become NULL;
+- the audit log holds no foreign keys at all, so it outlives everything it describes.
+"""
+
+from llp_gql.models.accounts import AccountType, AuthToken, Company, RateCounter, Role, User
+from llp_gql.models.audit import AuditEvent
+from llp_gql.models.certificates import Certificate, WithdrawnCertificate
+from llp_gql.models.courses import Choice, Course, CourseStatus, Lesson, LessonKind, Question
+from llp_gql.models.learning import (
+    Enrollment,
+    EnrollmentSource,
+    LessonProgress,
+    LessonStatus,
+    QuizAttempt,
+)
+
+__all__ = [
+    "AccountType",
+    "AuditEvent",
+    "AuthToken",
+    "Certificate",
+    "Choice",
+    "Company",
+    "Course",
+    "CourseStatus",
+    "Enrollment",
+    "EnrollmentSource",
+    "Lesson",
+    "LessonKind",
+    "LessonProgress",
+    "LessonStatus",
+    "Question",
+    "QuizAttempt",
+    "RateCounter",
+    "Role",
+    "User",
+    "WithdrawnCertificate",
+]

@@ -1,0 +1,167 @@
+"""The one settings object, read once from ``LLP_*`` environment variables.
+
+Every limit the server holds has a setting here, and each answers with its own
+error code when hit (see SECURITY.md). ``Settings.from_env()`` is called once by
+the CLI or the app factory; everything else receives the object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Mode = Literal["production", "dev", "demo"]
+
+# Secrets that show up in tutorials and .env examples; refusing them catches
+# the copy-paste deployment.
+_KNOWN_WEAK = {"secret", "changeme", "change-me", "password", "dev", "development", "test"}
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}.") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}.") from None
+    if value < minimum or value != value:  # NaN is not a setting
+        raise SettingsError(f"{name} must be at least {minimum}, got {raw}.")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}.")
+
+
+def secret_problem(secret: str | None) -> str | None:
+    """Why a secret key is unusable outside dev/demo, or None when it is fine."""
+    if not secret:
+        return "LLP_SECRET_KEY is not set."
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"LLP_SECRET_KEY is too short ({len(secret)} characters; use at least 32)."
+    if secret.lower() in _KNOWN_WEAK or len(set(secret)) < 8:
+        return "LLP_SECRET_KEY is a well-known or low-variety value."
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    mode: Mode = "production"
+    database_url: str = "sqlite://llp.sqlite3"
+    secret_key: str = field(default="", repr=False)
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    # Learning rules (DESIGN.md section 3).
+    video_end_tolerance_seconds: float = 2.0
+    video_max_playback_rate: float = 2.0
+    video_slack_seconds: float = 5.0
+
+    # Authentication.
+    token_ttl_seconds: int = 7 * 24 * 3600
+    session_ttl_seconds: int = 8 * 3600
+    download_url_ttl_seconds: int = 300
+    login_attempts_per_account: int = 10  # per minute
+    login_attempts_per_address: int = 30  # per minute
+    verify_lookups_per_address: int = 30  # per minute
+
+    # GraphQL limits.
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    max_body_bytes: int = 1_000_000
+    max_page_size: int = 100
+    max_batch_operations: int = 1
+    max_assign_users: int = 500
+    introspection: bool = True
+
+    # Company logos.
+    logo_max_bytes: int = 1_000_000
+    logo_max_pixels: int = 4_000_000
+
+    @property
+    def debug(self) -> bool:
+        return self.mode != "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, mode: Mode | None = None) -> Settings:
+        """Read every setting once; raise SettingsError with a clear message on bad values."""
+        env = os.environ if env is None else env
+        raw_mode = mode or env.get("LLP_ENV", "production")
+        if raw_mode not in ("production", "dev", "demo"):
+            raise SettingsError(f"LLP_ENV must be production, dev or demo, got {raw_mode!r}.")
+        resolved_mode: Mode = raw_mode  # type: ignore[assignment]
+        secret = env.get("LLP_SECRET_KEY", "")
+        problem = secret_problem(secret)
+        if problem and resolved_mode == "production":
+            raise SettingsError(
+                f"{problem} Outside dev/demo mode the server needs a strong secret: "
+                'set LLP_SECRET_KEY to the output of `python -c "import secrets; '
+                'print(secrets.token_urlsafe(48))"`.'
+            )
+        if problem:
+            # Dev and demo get a fresh random key: tokens and links die with the process.
+            secret = secrets.token_urlsafe(48)
+        debug = resolved_mode != "production"
+        return cls(
+            mode=resolved_mode,
+            database_url=env.get("LLP_DATABASE_URL", cls.database_url),
+            secret_key=secret,
+            public_base_url=env.get("LLP_PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
+            video_end_tolerance_seconds=_float(env, "LLP_VIDEO_END_TOLERANCE_SECONDS", 2.0),
+            video_max_playback_rate=_float(env, "LLP_VIDEO_MAX_PLAYBACK_RATE", 2.0, 0.1),
+            video_slack_seconds=_float(env, "LLP_VIDEO_SLACK_SECONDS", 5.0),
+            token_ttl_seconds=_int(env, "LLP_TOKEN_TTL_SECONDS", cls.token_ttl_seconds, 60),
+            session_ttl_seconds=_int(env, "LLP_SESSION_TTL_SECONDS", cls.session_ttl_seconds, 60),
+            download_url_ttl_seconds=_int(env, "LLP_DOWNLOAD_URL_TTL_SECONDS", 300, 5),
+            login_attempts_per_account=_int(env, "LLP_LOGIN_ATTEMPTS_PER_ACCOUNT", 10, 1),
+            login_attempts_per_address=_int(env, "LLP_LOGIN_ATTEMPTS_PER_ADDRESS", 30, 1),
+            verify_lookups_per_address=_int(env, "LLP_VERIFY_LOOKUPS_PER_ADDRESS", 30, 1),
+            max_query_depth=_int(env, "LLP_MAX_QUERY_DEPTH", 12, 2),
+            max_aliases=_int(env, "LLP_MAX_ALIASES", 30, 1),
+            max_tokens=_int(env, "LLP_MAX_TOKENS", 2000, 50),
+            max_body_bytes=_int(env, "LLP_MAX_BODY_BYTES", 1_000_000, 1024),
+            max_page_size=_int(env, "LLP_MAX_PAGE_SIZE", 100, 1),
+            max_batch_operations=_int(env, "LLP_MAX_BATCH_OPERATIONS", 1, 1),
+            max_assign_users=_int(env, "LLP_MAX_ASSIGN_USERS", 500, 1),
+            introspection=_bool(env, "LLP_INTROSPECTION", debug),
+            logo_max_bytes=_int(env, "LLP_LOGO_MAX_BYTES", 1_000_000, 1024),
+            logo_max_pixels=_int(env, "LLP_LOGO_MAX_PIXELS", 4_000_000, 1024),
+        )
