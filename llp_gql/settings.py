@@ -75,7 +75,7 @@ def secret_problem(secret: str | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Settings:
     mode: Mode = "production"
     database_url: str = "sqlite://llp.sqlite3"

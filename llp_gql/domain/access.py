@@ -152,7 +152,7 @@ def may_download_certificate(viewer: Viewer, enrollment: Enrollment) -> bool:
 
 async def access_enrollment(viewer: Viewer, enrollment_id: int) -> Enrollment:
     """Load an enrollment the viewer may see; NOT_FOUND alike for missing and not-yours."""
-    require_user(viewer)
+    _ = require_user(viewer)
     enrollment = await Enrollment.get_or_none(id=enrollment_id)
     if enrollment is None or not may_view_enrollment(viewer, enrollment):
         raise NotFound("Enrollment")
@@ -177,7 +177,7 @@ async def access_enrollment_to_manage(viewer: Viewer, enrollment_id: int) -> Enr
 async def access_certificate_for_download(viewer: Viewer, certificate_id: int) -> Certificate:
     """A certificate the viewer may download. Visible-but-not-yours is FORBIDDEN;
     invisible is NOT_FOUND."""
-    require_user(viewer)
+    _ = require_user(viewer)
     certificate = await Certificate.get_or_none(id=certificate_id).select_related("enrollment")
     if certificate is None or not may_view_enrollment(viewer, certificate.enrollment):
         raise NotFound("Certificate")

@@ -33,10 +33,10 @@ async def record(
     company_id: int | None = None,
     details: dict[str, object] | None = None,
     at: datetime | None = None,
-) -> AuditEvent:
+) -> None:
     """Append one event. Call it inside the transaction of the action it records,
     so that an action and its audit row commit or roll back together."""
-    return await AuditEvent.create(
+    _ = await AuditEvent.create(
         at=at or utcnow(),
         action=action,
         actor_id=actor.id if actor else None,

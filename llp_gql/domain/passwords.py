@@ -35,6 +35,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when it matches; runs the same work for a missing account."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        _hasher.verify(password_hash or _DUMMY_HASH, password)  # raises on a mismatch
     except (VerificationError, InvalidHashError):
         return False
+    return password_hash is not None

@@ -1,0 +1,171 @@
+"""Accounts: sign-up, companies and their employees, and removal of people."""
+
+from __future__ import annotations
+
+import re
+
+from anyio import to_thread
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from llp_gql.domain import access, audit
+from llp_gql.domain.certificates import withdraw_for_enrollments
+from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.passwords import hash_password, verify_password
+from llp_gql.errors import Conflict, Forbidden, ValidationFailed
+from llp_gql.models import AccountType, Company, Enrollment, Role, User
+
+# Deliberately loose: the only real check of an address is a mail that arrives.
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+MAX_NAME_LENGTH = 200
+
+
+def clean_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if len(cleaned) > 254 or not _EMAIL.match(cleaned):
+        raise ValidationFailed("Enter a valid email address.", field="email")
+    return cleaned
+
+
+def clean_name(name: str, field: str = "name") -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ValidationFailed("The name cannot be empty.", field=field)
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise ValidationFailed(
+            f"The name may have at most {MAX_NAME_LENGTH} characters.", field=field
+        )
+    if any(ord(ch) < 32 for ch in cleaned):
+        raise ValidationFailed("The name contains control characters.", field=field)
+    return cleaned
+
+
+async def _hash(password: str) -> str:
+    # argon2 costs tens of milliseconds of CPU: keep it off the event loop.
+    return await to_thread.run_sync(hash_password, password)
+
+
+async def check_password(user: User | None, password: str) -> bool:
+    """Same work whether or not the user exists (see passwords.verify_password)."""
+    return await to_thread.run_sync(
+        verify_password, user.password_hash if user else None, password
+    )
+
+
+async def _create_user(
+    *, email: str, name: str, password: str, account_type: AccountType, role: Role,
+    company_id: int | None,
+) -> User:
+    email = clean_email(email)
+    name = clean_name(name)
+    password_hash = await _hash(password)
+    if await User.exists(email=email):
+        raise Conflict("An account with this email already exists.", field="email")
+    try:
+        return await User.create(
+            email=email, name=name, password_hash=password_hash, account_type=account_type,
+            role=role, company_id=company_id,
+        )
+    except IntegrityError:
+        raise Conflict("An account with this email already exists.", field="email") from None
+
+
+async def sign_up(email: str, password: str, name: str) -> User:
+    """Anyone may open an individual account."""
+    return await _create_user(
+        email=email, name=name, password=password, account_type=AccountType.INDIVIDUAL,
+        role=Role.LEARNER, company_id=None,
+    )
+
+
+async def create_staff(email: str, name: str, password: str) -> User:
+    """Only from the command line (`llp-gql create-staff`)."""
+    return await _create_user(
+        email=email, name=name, password=password, account_type=AccountType.INDIVIDUAL,
+        role=Role.STAFF, company_id=None,
+    )
+
+
+async def create_company(
+    viewer: access.Viewer, name: str, admin_email: str, admin_name: str, admin_password: str
+) -> Company:
+    """Staff create a company together with its first admin."""
+    actor = access.require_user(viewer)
+    if not access.may_create_companies(actor):
+        raise Forbidden("Only staff can create companies.")
+    company_name = clean_name(name)
+    if await Company.exists(name=company_name):
+        raise Conflict("A company with this name already exists.", field="name")
+    async with in_transaction():
+        try:
+            company = await Company.create(name=company_name)
+        except IntegrityError:
+            raise Conflict("A company with this name already exists.", field="name") from None
+        admin = await _create_user(
+            email=admin_email, name=admin_name, password=admin_password,
+            account_type=AccountType.EMPLOYEE, role=Role.COMPANY_ADMIN, company_id=company.id,
+        )
+        await audit.record(
+            audit.COMPANY_CREATED, actor=actor, subject_type="company", subject_id=company.id,
+            company_id=company.id, details={"name": company.name, "admin_email": admin.email},
+        )
+    return company
+
+
+async def create_employee(viewer: access.Viewer, email: str, name: str, password: str) -> User:
+    """A company admin adds an employee to their own company."""
+    admin = access.require_user(viewer)
+    company = await access.access_own_company(admin)
+    async with in_transaction():
+        user = await _create_user(
+            email=email, name=name, password=password, account_type=AccountType.EMPLOYEE,
+            role=Role.LEARNER, company_id=company.id,
+        )
+        await audit.record(
+            audit.EMPLOYEE_CREATED, actor=admin, subject_type="user", subject_id=user.id,
+            company_id=company.id, details={"email": user.email, "name": user.name},
+        )
+    return user
+
+
+async def _delete_user(user: User, *, clock: Clock) -> int:
+    """Delete a person with their enrollments, progress, attempts, certificates and tokens.
+
+    Certificates leave tombstones first; the cascade of the foreign keys does the rest.
+    """
+    enrollment_ids: list[int] = await Enrollment.filter(learner_id=user.id).values_list(
+        "id", flat=True
+    )  # type: ignore[assignment]  # values_list(flat=True) is typed as tuples
+    withdrawn = await withdraw_for_enrollments(enrollment_ids, clock=clock)
+    await user.delete()
+    return withdrawn
+
+
+async def remove_employee(viewer: access.Viewer, user_id: int, *, clock: Clock = utcnow) -> None:
+    """An admin removes an employee of their own company (not themselves)."""
+    admin = access.require_user(viewer)
+    user = await access.access_employee(admin, user_id)
+    if user.id == admin.id:
+        raise ValidationFailed("You cannot remove yourself; ask another admin.")
+    async with in_transaction():
+        withdrawn = await _delete_user(user, clock=clock)
+        await audit.record(
+            audit.EMPLOYEE_REMOVED, actor=admin, subject_type="user", subject_id=user.id,
+            company_id=user.company_id, at=clock(),
+            details={"email": user.email, "certificates_withdrawn": withdrawn},
+        )
+
+
+async def delete_my_account(viewer: access.Viewer, password: str, *, clock: Clock = utcnow) -> None:
+    """An individual deletes their own account after confirming the password."""
+    user = access.require_user(viewer)
+    if not access.may_delete_own_account(user):
+        raise Forbidden("Employee accounts are removed by the company admin.")
+    if not await check_password(user, password):
+        raise ValidationFailed("The password is not correct.", field="password")
+    async with in_transaction():
+        withdrawn = await _delete_user(user, clock=clock)
+        await audit.record(
+            audit.ACCOUNT_DELETED, actor=None, subject_type="user", subject_id=user.id,
+            at=clock(), details={"email": user.email, "certificates_withdrawn": withdrawn},
+        )

@@ -1,0 +1,135 @@
+"""Enrolling, assigning and removing enrollments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from llp_gql.domain import access, audit
+from llp_gql.domain.certificates import withdraw_for_enrollments
+from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.errors import Forbidden, NotFound, ValidationFailed
+from llp_gql.models import (
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentSource,
+    User,
+)
+
+
+async def _open_course(course_id: int) -> Course:
+    """A course that takes new enrollments: published, not draft, not archived."""
+    course = await Course.get_or_none(id=course_id)
+    if course is None or course.status == CourseStatus.DRAFT:
+        raise NotFound("Course")
+    if course.status == CourseStatus.ARCHIVED:
+        raise ValidationFailed("This course is archived and takes no new learners.")
+    return course
+
+
+async def enroll_self(viewer: access.Viewer, course_id: int) -> Enrollment:
+    """An individual enrolls in a published course; enrolling twice returns the same one."""
+    user = access.require_user(viewer)
+    if not access.may_enroll_self(user):
+        raise Forbidden("Employees are enrolled by their company admin.")
+    course = await _open_course(course_id)
+    existing = await Enrollment.get_or_none(learner_id=user.id, course_id=course.id)
+    if existing is not None:
+        return existing
+    try:
+        async with in_transaction():
+            enrollment = await Enrollment.create(
+                learner_id=user.id, course_id=course.id, source=EnrollmentSource.SELF
+            )
+            await audit.record(
+                audit.ENROLLED, actor=user, subject_type="enrollment", subject_id=enrollment.id,
+                details={"course_id": course.id, "course_title": course.title},
+            )
+    except IntegrityError:
+        # A concurrent request enrolled first: the unique constraint decided, reuse its row.
+        return await Enrollment.get(learner_id=user.id, course_id=course.id)
+    return enrollment
+
+
+async def assign_course(
+    viewer: access.Viewer, course_id: int, user_ids: Sequence[int], *, max_users: int = 500
+) -> list[Enrollment]:
+    """A company admin assigns a course to employees of their own company.
+
+    Idempotent: an employee who already has the course keeps their enrollment,
+    progress included. Employees of other companies answer NOT_FOUND, and then
+    nothing is assigned to anyone.
+    """
+    admin = access.require_user(viewer)
+    company = await access.access_own_company(admin)
+    unique_ids = list(dict.fromkeys(user_ids))
+    if not unique_ids:
+        raise ValidationFailed("Choose at least one employee.", field="userIds")
+    if len(unique_ids) > max_users:
+        raise ValidationFailed(
+            f"Assign to at most {max_users} employees at once.", field="userIds"
+        )
+    course = await _open_course(course_id)
+    learners = {
+        u.id: u for u in await User.filter(id__in=unique_ids, company_id=company.id)
+    }
+    if len(learners) != len(unique_ids):
+        raise NotFound("User")
+    existing = {
+        e.learner_id: e
+        for e in await Enrollment.filter(course_id=course.id, learner_id__in=unique_ids)
+    }
+    result: list[Enrollment] = []
+    async with in_transaction():
+        for user_id in unique_ids:
+            if user_id in existing:
+                result.append(existing[user_id])
+                continue
+            try:
+                async with in_transaction():  # a savepoint, so one race does not undo the rest
+                    enrollment = await Enrollment.create(
+                        learner_id=user_id, course_id=course.id,
+                        source=EnrollmentSource.ASSIGNED, assigned_by_id=admin.id,
+                        company_id=company.id,
+                    )
+            except IntegrityError:
+                enrollment = await Enrollment.get(learner_id=user_id, course_id=course.id)
+            else:
+                await audit.record(
+                    audit.ASSIGNED, actor=admin, subject_type="enrollment",
+                    subject_id=enrollment.id, company_id=company.id,
+                    details={
+                        "course_id": course.id, "course_title": course.title,
+                        "learner_id": user_id, "learner_email": learners[user_id].email,
+                    },
+                )
+            result.append(enrollment)
+    return result
+
+
+async def remove_enrollment(
+    viewer: access.Viewer, enrollment_id: int, *, clock: Clock = utcnow
+) -> None:
+    """Delete an enrollment with its progress, attempts and certificate.
+
+    The certificate's code keeps verifying, as WITHDRAWN. Enrolling again later
+    starts from nothing.
+    """
+    actor = access.require_user(viewer)
+    enrollment = await access.access_enrollment_to_manage(actor, enrollment_id)
+    learner = await User.get(id=enrollment.learner_id)
+    async with in_transaction():
+        withdrawn = await withdraw_for_enrollments([enrollment.id], clock=clock)
+        await audit.record(
+            audit.ENROLLMENT_REMOVED, actor=actor, subject_type="enrollment",
+            subject_id=enrollment.id, company_id=enrollment.company_id, at=clock(),
+            details={
+                "course_id": enrollment.course_id, "learner_id": learner.id,
+                "learner_email": learner.email, "certificates_withdrawn": withdrawn,
+            },
+        )
+        await enrollment.delete()
+
