@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 import pytest_asyncio
+from starlette.applications import Starlette
 from tortoise.context import TortoiseContext, tortoise_test_context
 
+from llp_gql.app import create_app
 from llp_gql.db import MODEL_MODULES
 from llp_gql.domain.clock import FakeClock
 from llp_gql.settings import Settings
@@ -46,3 +49,16 @@ def settings() -> Settings:
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         public_base_url="https://llp.example",
     )
+
+
+@pytest_asyncio.fixture
+async def app(db: TortoiseContext, settings: Settings, clock: FakeClock) -> Starlette:
+    """The real app around the test's database (the test owns the Tortoise context)."""
+    return create_app(settings, manage_database=False, clock=clock)
+
+
+@pytest_asyncio.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="https://llp.example") as c:
+        yield c

@@ -93,6 +93,19 @@ def may_view_course(viewer: Viewer, course: Course) -> bool:
     return course.status == CourseStatus.PUBLISHED or is_staff(viewer)
 
 
+async def enrolled_course_ids(viewer: Viewer) -> set[int]:
+    if viewer is None:
+        return set()
+    ids = await Enrollment.filter(learner_id=viewer.id).values_list("course_id", flat=True)
+    return {int(i) for i in ids}  # type: ignore[call-overload]  # flat=True gives ints
+
+
+def may_see_lesson_content(viewer: Viewer, course_id: int, enrolled_in: set[int]) -> bool:
+    """Lesson bodies, video links and quiz questions are for learners in the course
+    and for staff; the catalogue shows titles, kinds and durations to everyone."""
+    return is_staff(viewer) or course_id in enrolled_in
+
+
 async def access_course(viewer: Viewer, course_id: int) -> Course:
     course = await Course.get_or_none(id=course_id)
     if course is None or not may_view_course(viewer, course):

@@ -1,0 +1,84 @@
+"""The application factory: routes, middleware and the lifespan that opens the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.transactions import in_transaction
+
+from llp_gql.auth_middleware import AuthenticationMiddleware
+from llp_gql.db import tortoise_config
+from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.faults import DatabaseOutageMiddleware
+from llp_gql.observability import RequestLogMiddleware
+from llp_gql.settings import Settings
+
+logger = logging.getLogger("llp_gql")
+
+
+async def healthz(request: Request) -> Response:
+    """Liveness: the process answers."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Readiness: the database answers too."""
+    try:
+        async with in_transaction() as connection:
+            await connection.execute_query("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure here means "not ready", never a 500
+        logger.warning("readiness check failed", exc_info=True)
+        return JSONResponse(
+            {"status": "unavailable", "code": "SERVICE_UNAVAILABLE"}, status_code=503
+        )
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    settings: Settings, *, manage_database: bool = True, clock: Clock = utcnow
+) -> Starlette:
+    """Build the ASGI app.
+
+    ``manage_database=False`` leaves the Tortoise context to the caller (the
+    tests open a fresh database per test around the app).
+    """
+    from admin_ui import admin_routes
+    from llp_gql.certs.routes import certificate_routes
+    from llp_gql.schema import build_graphql_routes
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        *build_graphql_routes(settings),
+        *certificate_routes(),
+        Mount("/admin", routes=admin_routes()),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            yield
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestLogMiddleware),
+            Middleware(DatabaseOutageMiddleware),
+            Middleware(AuthenticationMiddleware),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    return app

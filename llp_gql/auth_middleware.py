@@ -1,0 +1,67 @@
+"""Authentication once, in middleware: every handler finds ``request.state.user``.
+
+API clients send ``Authorization: Bearer <token>``; the admin UI's browser
+session (cookie ``llp_session``) authenticates GraphQL requests from the same
+origin as well. A bad or expired bearer token is treated as no login at all;
+fields that need one then answer UNAUTHENTICATED.
+"""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from llp_gql.domain import auth
+from llp_gql.domain.clock import utcnow
+
+SESSION_COOKIE = "llp_session"
+
+
+def bearer_token(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+    return None
+
+
+def session_token(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            cookie: SimpleCookie = SimpleCookie()
+            try:
+                cookie.load(value.decode("latin-1"))
+            except Exception:  # noqa: BLE001 - a malformed cookie header is simply no session
+                return None
+            morsel = cookie.get(SESSION_COOKIE)
+            return morsel.value if morsel else None
+    return None
+
+
+class AuthenticationMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state["user"] = None
+        state["auth_token"] = None
+        state["token"] = None
+        path: str = scope.get("path", "")
+        # Health probes and static files need no user; skip the database round trip.
+        if not path.startswith(("/healthz", "/readyz", "/static", "/graphql/static")):
+            token = bearer_token(scope)
+            kind = auth.API
+            if token is None:
+                token, kind = session_token(scope), auth.SESSION
+            clock = scope["app"].state.clock if "app" in scope else utcnow
+            found = await auth.authenticate(token, kind=kind, clock=clock) if token else None
+            if found is not None:
+                state["user"], state["auth_token"] = found
+                state["token"] = token
+        await self.app(scope, receive, send)

@@ -1,0 +1,1 @@
+"""Certificates: PDF rendering, signed download links, verification and export routes."""

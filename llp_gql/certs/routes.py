@@ -1,0 +1,146 @@
+"""HTTP routes of certificates: download by signed link, public verification page, ZIP export.
+
+Every route decides access through ``llp_gql.domain.access``, like the GraphQL API.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from llp_gql.certs.signing import BadToken, read_download_token
+from llp_gql.domain import access, audit, certificates, ratelimit
+from llp_gql.errors import Forbidden, NotFound, RateLimited
+from llp_gql.models import Certificate, User
+from llp_gql.settings import Settings
+
+PRIVATE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def _page(title: str, body: str, status: int) -> HTMLResponse:
+    """A small self-contained HTML page (no scripts, no external assets)."""
+    return HTMLResponse(
+        "<!doctype html><html lang=en><meta charset=utf-8>"
+        "<meta name=viewport content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)} · Leadership Learning Portal</title>"
+        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;"
+        "padding:0 1rem;color:#1f2933}h1{font-size:1.5rem}.valid{color:#0b6e4f}"
+        ".withdrawn{color:#9b2c2c}.unknown{color:#52606d}dt{font-weight:600}"
+        "dd{margin:0 0 .75rem}</style>"
+        f"<main><h1>{html.escape(title)}</h1>{body}</main></html>",
+        status_code=status,
+        headers=PRIVATE_HEADERS,
+    )
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _now(request: Request) -> datetime:
+    now: datetime = request.app.state.clock()
+    return now
+
+
+def safe_filename(learner: str, course: str) -> str:
+    """ASCII, no path characters, no quotes: safe in a Content-Disposition header."""
+    raw = f"{learner}-{course}"
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", raw).strip("-")[:80] or "certificate"
+    return f"certificate-{slug}.pdf"
+
+
+async def download(request: Request) -> Response:
+    """``/certificates/<id>/download?token=...``: signature, expiry, then the policy again."""
+    settings = _settings(request)
+    certificate_id = int(request.path_params["certificate_id"])
+    token = request.query_params.get("token", "")
+    try:
+        signed_id, user_id = read_download_token(
+            settings.secret_key, token, now=_now(request)
+        )
+    except BadToken as exc:
+        message = (
+            "This download link has expired. Ask for a new one."
+            if exc.reason == "expired"
+            else "This download link is not valid."
+        )
+        return _page("Link not valid", f"<p>{message}</p>", 403)
+    if signed_id != certificate_id:
+        return _page("Link not valid", "<p>This download link is not valid.</p>", 403)
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        return _page("Link not valid", "<p>This download link is no longer valid.</p>", 403)
+    if not await Certificate.exists(id=certificate_id):
+        # The link was genuinely issued for it, so it existed: it has been removed.
+        return _page("Certificate removed", "<p>This certificate has been withdrawn.</p>", 410)
+    try:
+        certificate = await access.access_certificate_for_download(user, certificate_id)
+    except (NotFound, Forbidden):
+        return _page(
+            "Not allowed", "<p>You may no longer download this certificate.</p>", 403
+        )
+    enrollment = certificate.enrollment
+    await audit.record(
+        audit.CERTIFICATE_DOWNLOADED, actor=user, subject_type="certificate",
+        subject_id=certificate.id, company_id=enrollment.company_id, at=_now(request),
+        details={
+            "learner_id": enrollment.learner_id, "learner_name": certificate.learner_name,
+            "course_title": certificate.course_title, "via": "link",
+        },
+    )
+    filename = safe_filename(certificate.learner_name, certificate.course_title)
+    return Response(
+        bytes(certificate.pdf),
+        media_type="application/pdf",
+        headers={**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def verify_page(request: Request) -> Response:
+    """The public, server-rendered verification page (works without JavaScript)."""
+    settings = _settings(request)
+    address = request.client.host if request.client else "unknown"
+    try:
+        await ratelimit.hit(
+            f"verify:{address}", limit=settings.verify_lookups_per_address, now=_now(request),
+            message="Too many look-ups; wait a minute.",
+        )
+    except RateLimited as exc:
+        return _page("Slow down", f"<p>{html.escape(exc.message)}</p>", 429)
+    found = await certificates.verify(request.path_params["code"])
+    status = found.status.value
+    if found.status == certificates.VerificationStatus.VALID:
+        assert found.issued_at is not None
+        body = (
+            "<p class=valid><strong>Valid certificate.</strong></p><dl>"
+            f"<dt>Learner</dt><dd>{html.escape(found.learner_name or '')}</dd>"
+            f"<dt>Course</dt><dd>{html.escape(found.course_title or '')}</dd>"
+            f"<dt>Issued</dt><dd>{found.issued_at:%d %B %Y}</dd></dl>"
+        )
+    elif found.status == certificates.VerificationStatus.WITHDRAWN:
+        assert found.withdrawn_at is not None
+        body = (
+            "<p class=withdrawn><strong>This certificate was withdrawn</strong> on "
+            f"{found.withdrawn_at:%d %B %Y}.</p>"
+        )
+    else:
+        body = "<p class=unknown>No certificate has this code. Check it and try again.</p>"
+    page = _page(f"Certificate verification: {status.lower()}", body, 200)
+    return page
+
+
+def certificate_routes() -> list[BaseRoute]:
+    return [
+        Route("/certificates/{certificate_id:int}/download", download, methods=["GET"]),
+        Route("/verify/{code}", verify_page, methods=["GET"]),
+    ]

@@ -1,0 +1,179 @@
+"""The ``llp-gql`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from llp_gql.settings import Settings, SettingsError
+
+log = logging.getLogger("llp_gql.cli")
+
+
+def _settings(mode: str | None = None) -> Settings:
+    try:
+        return Settings.from_env(mode=mode)  # type: ignore[arg-type]
+    except SettingsError as exc:
+        raise SystemExit(f"llp-gql: {exc}") from None
+
+
+def _refuse_sqlite_workers(settings: Settings, workers: int) -> None:
+    if settings.is_sqlite and workers > 1:
+        raise SystemExit(
+            "llp-gql: SQLite allows one worker only (several processes lose writes with "
+            '"database is locked"). Use --workers 1, or set LLP_DATABASE_URL to a '
+            "PostgreSQL database (postgres://user:pass@host/db) to run several workers."
+        )
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    _refuse_sqlite_workers(settings, workers)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if workers > 1:
+        # Each worker process builds its own app from the environment; in dev/demo
+        # they must share the generated secret or one worker's tokens fail on another.
+        os.environ["LLP_ENV"] = settings.mode
+        os.environ["LLP_SECRET_KEY"] = settings.secret_key
+        os.environ["LLP_DATABASE_URL"] = settings.database_url
+        uvicorn.run(
+            "llp_gql.asgi:app", host=host, port=port, workers=workers, log_level="info",
+            access_log=False, timeout_graceful_shutdown=20,
+        )
+        return
+    from llp_gql.app import create_app
+
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="info", access_log=False,
+        timeout_graceful_shutdown=20,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    _serve(_settings(), args.host, args.port, args.workers)
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from llp_gql.db import migrate
+
+    settings = _settings(mode="dev") if args.allow_weak_secret else _settings()
+    applied = asyncio.run(migrate(settings.database_url))
+    print("Applied: " + ", ".join(applied) if applied else "The database is up to date.")
+
+
+def cmd_create_staff(args: argparse.Namespace) -> None:
+    from tortoise import Tortoise
+
+    from llp_gql.db import tortoise_config
+    from llp_gql.domain.accounts import create_staff
+    from llp_gql.errors import LLPError
+
+    settings = _settings(mode="dev")  # creating a user needs no secret
+    password = os.environ.get("LLP_STAFF_PASSWORD") or getpass.getpass("Password: ")
+
+    async def run() -> None:
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        try:
+            user = await create_staff(args.email, args.name, password)
+            print(f"Created staff account {user.email}.")
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        asyncio.run(run())
+    except LLPError as exc:
+        raise SystemExit(f"llp-gql: {exc.message}") from None
+
+
+def cmd_export_schema(args: argparse.Namespace) -> None:
+    from llp_gql.schema import schema_sdl
+
+    text = schema_sdl()
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.out}")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from llp_gql.db import migrate
+    from llp_gql.demo import DEMO_PASSWORD, seed_demo
+
+    os.environ.setdefault("LLP_DATABASE_URL", f"sqlite://{args.database}")
+    settings = _settings(mode="demo")
+    if not settings.is_sqlite:
+        print("Demo on a non-SQLite database: seeding it as well.")
+    asyncio.run(migrate(settings.database_url))
+    logins = asyncio.run(seed_demo(settings))
+    url = f"http://{args.host}:{args.port}"
+    print("\nLLP demo is ready.")
+    print(f"  GraphQL + GraphiQL: {url}/graphql")
+    print(f"  Admin UI:          {url}/admin")
+    print(f"  Database:          {settings.database_url}")
+    print(f"\nLogins (password for all: {DEMO_PASSWORD}):")
+    for role, email in logins:
+        print(f"  {role:<16} {email}")
+    print()
+    _serve(settings, args.host, args.port, 1)
+
+
+def cmd_export_certificates(args: argparse.Namespace) -> None:
+    from llp_gql.certs.cli_export import export_certificates
+
+    settings = _settings(mode="dev")
+    raise SystemExit(asyncio.run(export_certificates(settings, args.company, Path(args.out))))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="llp-gql", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+
+    serve = sub.add_parser("serve", help="run the server (settings from LLP_* variables)")
+    server_options(serve)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="migrate, seed a demo world on SQLite and serve it")
+    server_options(demo)
+    demo.add_argument("--database", default="llp-demo.sqlite3", help="SQLite file to use")
+    demo.set_defaults(func=cmd_demo)
+
+    mig = sub.add_parser("migrate", help="apply the database migrations")
+    mig.add_argument("--allow-weak-secret", action="store_true", help=argparse.SUPPRESS)
+    mig.set_defaults(func=cmd_migrate)
+
+    staff = sub.add_parser("create-staff", help="create a staff account")
+    staff.add_argument("--email", required=True)
+    staff.add_argument("--name", required=True)
+    staff.set_defaults(func=cmd_create_staff)
+
+    schema = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    schema.add_argument("--out", default="-", help="file to write, - for stdout")
+    schema.set_defaults(func=cmd_export_schema)
+
+    export = sub.add_parser("export-certificates", help="write a company's certificates as ZIP")
+    export.add_argument("--company", required=True, help="company name or id")
+    export.add_argument("--out", required=True)
+    export.set_defaults(func=cmd_export_certificates)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,72 @@
+"""Request ids and structured request logs that never contain secrets."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from contextvars import ContextVar
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+request_id_var: ContextVar[str | None] = ContextVar("llp_request_id", default=None)
+logger = logging.getLogger("llp_gql.access")
+
+_SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def _incoming_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            text = value.decode("latin-1")[:64]
+            if text and all(ch in _SAFE_ID for ch in text):
+                return text
+    return secrets.token_hex(8)
+
+
+class RequestLogMiddleware:
+    """One JSON line per request: id, method, path, status, ms, user id.
+
+    The query string is never logged: download links carry their token there.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_id(scope)
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if logger.isEnabledFor(logging.INFO):
+                user = scope.get("state", {}).get("user")
+                logger.info(
+                    json.dumps(
+                        {
+                            "request_id": request_id,
+                            "method": scope.get("method"),
+                            "path": scope.get("path"),
+                            "status": status,
+                            "ms": round((time.perf_counter() - started) * 1000, 1),
+                            "user_id": getattr(user, "id", None),
+                        }
+                    )
+                )
+            request_id_var.reset(token)

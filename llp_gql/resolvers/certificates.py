@@ -1,0 +1,16 @@
+"""Public verification of certificates."""
+
+from __future__ import annotations
+
+from llp_gql.domain import certificates, ratelimit
+from llp_gql.schema.certificates import CertificateVerificationType
+from llp_gql.schema.context import Info
+
+
+async def verify_certificate(info: Info, code: str) -> CertificateVerificationType:
+    context = info.context
+    await ratelimit.hit(
+        f"verify:{context.client_address}", limit=context.settings.verify_lookups_per_address,
+        now=context.clock(), message="Too many verification look-ups; wait a minute.",
+    )
+    return CertificateVerificationType.from_domain(await certificates.verify(code))

@@ -1,0 +1,124 @@
+"""Enrollments and progress: enroll, assign, remove, videos, lessons, quizzes."""
+
+from __future__ import annotations
+
+import strawberry
+
+from llp_gql.domain import access, enrollments, progress, quizzes
+from llp_gql.domain.completion import ProgressOutcome
+from llp_gql.errors import ValidationFailed
+from llp_gql.models import Enrollment
+from llp_gql.schema.context import Info
+from llp_gql.schema.ids import decode_id, decode_ids
+from llp_gql.schema.learning import (
+    EnrollmentType,
+    LessonProgressType,
+    ProgressResult,
+    QuizAnswerInput,
+    QuizResult,
+)
+
+MAX_ANSWERS = 500
+
+
+def _result(info: Info, outcome: ProgressOutcome) -> ProgressResult:
+    if outcome.certificate is not None:
+        # The response that completed the course shows its certificate without a query.
+        info.context.loaders.certificate_by_enrollment.prime(
+            outcome.enrollment.id, outcome.certificate
+        )
+    return ProgressResult(
+        lesson_progress=LessonProgressType.from_state(outcome.lesson_state),
+        enrollment=EnrollmentType.from_model(outcome.enrollment, outcome.state),
+    )
+
+
+async def my_enrollments(info: Info) -> list[EnrollmentType]:
+    viewer = access.require_user(info.context.viewer)
+    rows = await Enrollment.filter(learner_id=viewer.id).order_by("id")
+    info.context.loaders.prime_users([viewer])
+    return [EnrollmentType.from_model(row) for row in rows]
+
+
+async def get_enrollment(info: Info, id: strawberry.ID) -> EnrollmentType:
+    row = await access.access_enrollment(info.context.viewer, decode_id("Enrollment", id))
+    return EnrollmentType.from_model(row)
+
+
+async def enroll(info: Info, course_id: strawberry.ID) -> EnrollmentType:
+    row = await enrollments.enroll_self(info.context.viewer, decode_id("Course", course_id))
+    return EnrollmentType.from_model(row)
+
+
+async def assign_course(info: Info, course_id: strawberry.ID, user_ids: list[strawberry.ID]) -> list[EnrollmentType]:
+    context = info.context
+    rows = await enrollments.assign_course(
+        context.viewer, decode_id("Course", course_id), decode_ids("User", user_ids),
+        max_users=context.settings.max_assign_users,
+    )
+    return [EnrollmentType.from_model(row) for row in rows]
+
+
+async def remove_enrollment(info: Info, enrollment_id: strawberry.ID) -> bool:
+    context = info.context
+    await enrollments.remove_enrollment(
+        context.viewer, decode_id("Enrollment", enrollment_id), clock=context.clock
+    )
+    return True
+
+
+async def record_video_progress(
+    info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID, from_second: float, to_second: float
+) -> ProgressResult:
+    context = info.context
+    outcome = await progress.record_video_progress(
+        context.viewer, decode_id("Enrollment", enrollment_id), decode_id("Lesson", lesson_id),
+        from_second, to_second, settings=context.settings, clock=context.clock,
+    )
+    return _result(info, outcome)
+
+
+async def complete_lesson(info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID) -> ProgressResult:
+    context = info.context
+    outcome = await progress.complete_lesson(
+        context.viewer, decode_id("Enrollment", enrollment_id), decode_id("Lesson", lesson_id),
+        settings=context.settings, clock=context.clock,
+    )
+    return _result(info, outcome)
+
+
+async def submit_quiz(
+    info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID, answers: list[QuizAnswerInput]
+) -> QuizResult:
+    context = info.context
+    if len(answers) > MAX_ANSWERS:
+        raise ValidationFailed("Too many answers.", field="answers")
+    parsed: dict[int, list[int]] = {}
+    for answer in answers:
+        question_id = decode_id("Question", answer.question_id)
+        if question_id in parsed:
+            raise ValidationFailed("Each question may be answered once.", field="answers")
+        if len(answer.choice_ids) > MAX_ANSWERS:
+            raise ValidationFailed("Too many choices.", field="answers")
+        parsed[question_id] = decode_ids("Choice", [str(c) for c in answer.choice_ids])
+    outcome = await quizzes.submit_quiz(
+        context.viewer, decode_id("Enrollment", enrollment_id), decode_id("Lesson", lesson_id),
+        parsed, settings=context.settings, clock=context.clock,
+    )
+    result = _result(info, outcome.progress)
+    return QuizResult(
+        score_percent=outcome.score_percent, passed=outcome.passed,
+        attempts_left=outcome.attempts_left, lesson_progress=result.lesson_progress,
+        enrollment=result.enrollment,
+    )
+
+
+async def grant_quiz_attempts(
+    info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID, extra: int
+) -> LessonProgressType:
+    context = info.context
+    outcome = await quizzes.grant_quiz_attempts(
+        context.viewer, decode_id("Enrollment", enrollment_id), decode_id("Lesson", lesson_id),
+        extra, clock=context.clock,
+    )
+    return LessonProgressType.from_state(outcome.lesson_state)

@@ -1,0 +1,89 @@
+"""The GraphQL schema, its HTTP view and GraphiQL.
+
+``build_schema(settings)`` adds the limits and error handling of the settings;
+``schema_sdl()`` prints the contract (it does not depend on settings).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.websockets import WebSocket
+from strawberry.extensions import DisableIntrospection
+from strawberry.schema.config import StrawberryConfig
+
+from llp_gql.schema.context import Context
+from llp_gql.schema.extensions import build_extensions
+from llp_gql.schema.http import GRAPHIQL_STATIC_PATH, LLPGraphQLView, graphiql_static_app
+from llp_gql.schema.root import Mutation, Query
+from llp_gql.settings import Settings
+
+
+class LLPSchema(strawberry.Schema):
+    """Strawberry logs every error with a traceback, expected ones included; the
+    masking extension already logs the unexpected ones with their request id."""
+
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        return None
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    extensions: list[Any] = build_extensions(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        mask_errors=True,
+        hide_suggestions=not settings.debug,
+    )
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    config = StrawberryConfig(
+        disable_field_suggestions=not settings.debug,
+        batching_config=(
+            {"max_operations": settings.max_batch_operations}
+            if settings.max_batch_operations > 1
+            else None
+        ),
+    )
+    return LLPSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+
+
+def schema_sdl() -> str:
+    """The schema as committed in schema.graphql."""
+    return strawberry.Schema(query=Query, mutation=Mutation).as_str() + "\n"
+
+
+def client_address(request: Request | WebSocket) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def build_graphql_routes(settings: Settings) -> list[BaseRoute]:
+    schema = build_schema(settings)
+
+    async def get_context(request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        assert isinstance(request, Request)  # no WebSocket protocols are enabled
+        state = request.scope.get("state", {})
+        return Context(
+            request=request,
+            settings=settings,
+            clock=request.app.state.clock,
+            viewer=state.get("user"),
+            token=state.get("token"),
+            client_address=client_address(request),
+        )
+
+    view: LLPGraphQLView[Context] = LLPGraphQLView(
+        schema,
+        context_getter=get_context,
+        max_body_bytes=settings.max_body_bytes,
+        graphiql=True,
+    )
+    return [
+        Mount(GRAPHIQL_STATIC_PATH, app=graphiql_static_app()),
+        # No methods= here: the view answers other methods itself, with a GraphQL 405.
+        Route("/graphql", view),
+    ]

@@ -1,0 +1,405 @@
+"""Schema extensions: limits, caches and the stable ``extensions.code`` of every error.
+
+Every error a client sees carries a code (DESIGN.md section 5):
+
+    origin of the error                         code
+    an ``LLPError`` raised by a resolver        ``err.extensions()`` (its own code)
+    a GraphQL error raised with a code          kept (permission classes)
+    syntax error                                GRAPHQL_PARSE_FAILED
+    validation error                            GRAPHQL_VALIDATION_FAILED
+    variable coercion error                     BAD_USER_INPUT
+    query depth (also introspection nesting     QUERY_TOO_DEEP
+      and parser nesting)
+    aliases limit                               TOO_MANY_ALIASES
+    tokens limit                                TOO_MANY_TOKENS
+    anything else                               INTERNAL, message masked, logged
+
+The work is done once per operation on the finished result, never per field:
+no extension here has a ``resolve`` hook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Callable, Container, Iterator
+from typing import Any
+
+from graphql import (
+    SKIP,
+    ASTValidationRule,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VisitorAction,
+)
+from graphql.validation import MaxIntrospectionDepthRule
+from strawberry.extensions import (
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from llp_gql.errors import LLPError
+from llp_gql.observability import request_id_var
+
+__all__ = [
+    "INTERNAL_MESSAGE",
+    "ErrorCodes",
+    "LLPMaskErrors",
+    "build_extensions",
+    "format_error",
+    "is_unexpected",
+    "mask_error",
+    "request_id_var",
+]
+
+# request_id_var (ContextVar[str | None]) is re-exported from llp_gql.observability, whose
+# RequestLogMiddleware sets it per request: a second variable here would never be set.
+
+logger = logging.getLogger("llp_gql.graphql")
+
+INTERNAL_MESSAGE = "Internal server error."
+
+INTERNAL = "INTERNAL"
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+
+# graphql-core appends suggestions as " Did you mean 'a', 'b', or 'c'?"; names cannot
+# contain "?", so the suggestion ends at the first one.
+_SUGGESTION = re.compile(r"\s*Did you mean\b[^?]*\??")
+
+# The parser reports its limits only as syntax errors; these texts tell them apart
+# (graphql-core 3.3, graphql/language/parser.py and lexer.py).
+_TOO_MANY_TOKENS_TEXT = re.compile(r"Document contains more than \d+ tokens")
+_NESTED_TOO_DEEPLY_TEXT = "Document is nested too deeply"
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Tell whether ``error`` must be masked: it is neither expected nor the client's doing.
+
+    Errors without a path were produced before any resolver ran (syntax, validation,
+    variable coercion) and describe the request, so clients must see them, unless an
+    arbitrary exception caused them (a crashing extension). Errors with a path come
+    from resolvers: only ``LLPError`` and GraphQL errors raised with a code pass.
+    """
+    original = error.original_error
+    if isinstance(original, LLPError):
+        return False
+    if error.path is None:
+        return original is not None and not isinstance(original, GraphQLError)
+    return not (isinstance(original, GraphQLError) and "code" in (original.extensions or {}))
+
+
+def _request_error_code(error: GraphQLError, validation_error_ids: Container[int]) -> str:
+    if isinstance(error, GraphQLSyntaxError):
+        if _TOO_MANY_TOKENS_TEXT.search(error.message):
+            return TOO_MANY_TOKENS
+        if _NESTED_TOO_DEEPLY_TEXT in error.message:
+            return QUERY_TOO_DEEP
+        return GRAPHQL_PARSE_FAILED
+    if id(error) in validation_error_ids:
+        return GRAPHQL_VALIDATION_FAILED
+    return BAD_USER_INPUT
+
+
+def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    # A copy, never an in-place change: ValidationCache hands the same error objects
+    # to every request that sends the same document.
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=extensions,
+    )
+
+
+def _log_unexpected(error: GraphQLError, request_id: str | None) -> None:
+    logger.error(
+        "Unexpected error in GraphQL operation (request_id=%s, path=%s): %s",
+        request_id,
+        error.path,
+        error.message,
+        exc_info=error.original_error or error,
+        extra={"request_id": request_id},
+    )
+
+
+def format_error(
+    error: GraphQLError,
+    *,
+    hide_suggestions: bool,
+    validation_error_ids: Container[int] = (),
+) -> GraphQLError:
+    """Return ``error`` with its ``extensions.code``; log it if it is unexpected.
+
+    ``validation_error_ids`` holds the ``id()`` of the errors the validation step
+    produced, to tell them from variable coercion errors, which also have no path.
+    Unexpected errors keep their message here (``LLPMaskErrors`` or ``mask_error``
+    replaces it) so that development setups without masking still see it.
+    """
+    original = error.original_error
+    if isinstance(original, LLPError):
+        return _copy(error, original.message, dict(original.extensions()))
+
+    if is_unexpected(error):
+        request_id = request_id_var.get()
+        _log_unexpected(error, request_id)
+        extensions: dict[str, Any] = {"code": INTERNAL}
+        if request_id:
+            extensions["requestId"] = request_id
+        return _copy(error, error.message, extensions)
+
+    message = error.message
+    if hide_suggestions:
+        message = _SUGGESTION.sub("", message)
+    code = (error.extensions or {}).get("code") or _request_error_code(error, validation_error_ids)
+    return _copy(error, message, {**(error.extensions or {}), "code": code})
+
+
+def mask_error(error: GraphQLError) -> GraphQLError:
+    """Replace an unexpected error by one that shows nothing of the server."""
+    extensions: dict[str, Any] = {"code": INTERNAL}
+    request_id = (error.extensions or {}).get("requestId") or request_id_var.get()
+    if request_id:
+        extensions["requestId"] = request_id
+    return GraphQLError(
+        INTERNAL_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
+def _result_errors(extension: SchemaExtension) -> tuple[Any, list[GraphQLError]] | None:
+    result = extension.execution_context.result
+    errors = getattr(result, "errors", None)
+    return (result, errors) if errors else None
+
+
+class ErrorCodes(SchemaExtension):
+    """Give every error of the operation its code (see the module docstring)."""
+
+    def __init__(self, *, hide_suggestions: bool) -> None:
+        self.hide_suggestions = hide_suggestions
+        self._validation_error_ids: frozenset[int] = frozenset()
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        errors = self.execution_context.pre_execution_errors or ()
+        self._validation_error_ids = frozenset(id(error) for error in errors)
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        found = _result_errors(self)
+        if found is None:
+            return
+        result, errors = found
+        result.errors = [
+            format_error(
+                error,
+                hide_suggestions=self.hide_suggestions,
+                validation_error_ids=self._validation_error_ids,
+            )
+            for error in errors
+        ]
+
+
+class LLPMaskErrors(MaskErrors):
+    """Strawberry's ``MaskErrors`` letting expected and request errors through.
+
+    Runs after ``ErrorCodes`` (it comes first in the extension list, so its
+    ``on_operation`` exits last) and keeps the ``INTERNAL`` code and request id.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message=INTERNAL_MESSAGE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return mask_error(error)
+
+
+_Selections = SelectionSetNode | None
+
+
+def _limits_rule(max_depth: int, max_aliases: int) -> type[ASTValidationRule]:
+    """A rule enforcing the depth and alias limits in time linear in the document.
+
+    Strawberry's ``QueryDepthLimiter`` and ``MaxAliasesLimiter`` walk every fragment
+    again at every spread: a 1 KB document whose fragments each spread the next one
+    eight times kept a worker busy for more than a minute (measured with 0.341.2).
+    Here each fragment is measured once. Depth and aliases mean what they mean
+    there: depth counts nested selection sets below the root fields, skipping the
+    inside of introspection fields (``MaxIntrospectionDepthRule`` bounds those);
+    aliases count every aliased field as often as its fragment is spread, over all
+    operations.
+    """
+
+    class OperationLimitsRule(ASTValidationRule):
+        def enter_document(self, node: DocumentNode, *_args: Any) -> VisitorAction:
+            fragments = {
+                definition.name.value: definition
+                for definition in node.definitions
+                if isinstance(definition, FragmentDefinitionNode)
+            }
+            measured: dict[str, tuple[int, int]] = {}
+            aliases = 0
+            for definition in node.definitions:
+                if not isinstance(definition, OperationDefinitionNode):
+                    continue
+                try:
+                    depth, found = _measure(definition.selection_set, fragments, measured, set())
+                except RecursionError:
+                    depth, found = max_depth + 1, 0
+                aliases = min(aliases + found, max_aliases + 1)
+                if depth > max_depth:
+                    name = definition.name.value if definition.name else "anonymous"
+                    self.report_error(
+                        GraphQLError(
+                            f"'{name}' exceeds maximum operation depth of {max_depth}",
+                            definition,
+                            extensions={"code": QUERY_TOO_DEEP},
+                        )
+                    )
+            if aliases > max_aliases:
+                self.report_error(
+                    GraphQLError(
+                        f"Too many aliases: at most {max_aliases} are allowed.",
+                        extensions={"code": TOO_MANY_ALIASES},
+                    )
+                )
+            return SKIP
+
+    def _measure(
+        selection_set: _Selections,
+        fragments: dict[str, FragmentDefinitionNode],
+        measured: dict[str, tuple[int, int]],
+        entered: set[str],
+    ) -> tuple[int, int]:
+        """Return (depth, aliases) of a selection set, each fragment measured once."""
+        depth = aliases = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                if selection.alias:
+                    aliases += 1
+                if selection.selection_set is None:
+                    continue
+                inner_depth, inner_aliases = _measure(
+                    selection.selection_set, fragments, measured, entered
+                )
+                aliases += inner_aliases
+                if not selection.name.value.startswith("__"):
+                    depth = max(depth, 1 + inner_depth)
+            elif isinstance(selection, InlineFragmentNode):
+                inner_depth, inner_aliases = _measure(
+                    selection.selection_set, fragments, measured, entered
+                )
+                depth, aliases = max(depth, inner_depth), aliases + inner_aliases
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = fragments.get(name)
+                # Unknown and cyclic spreads are reported by the specified rules.
+                if fragment is None or name in entered:
+                    continue
+                if name not in measured:
+                    entered.add(name)
+                    measured[name] = _measure(fragment.selection_set, fragments, measured, entered)
+                    entered.discard(name)
+                inner_depth, inner_aliases = measured[name]
+                depth, aliases = max(depth, inner_depth), aliases + inner_aliases
+            # Saturate: only "over the limit" matters, and spreads multiply counts.
+            aliases = min(aliases, max_aliases + 1)
+        return depth, aliases
+
+    return OperationLimitsRule
+
+
+class _IntrospectionDepthRule(MaxIntrospectionDepthRule):
+    """graphql-core's guard against introspection fan-out, with the depth code."""
+
+    def report_error(self, error: GraphQLError) -> None:
+        error.extensions = {**(error.extensions or {}), "code": QUERY_TOO_DEEP}
+        super().report_error(error)
+
+
+class _LimitRules(SchemaExtension):
+    """Add the limit rules, and swap graphql-core's introspection depth rule for ours."""
+
+    def __init__(self, rules: tuple[type[ASTValidationRule], ...]) -> None:
+        self.rules = rules
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.validation_rules = (
+            *(rule for rule in context.validation_rules if rule is not MaxIntrospectionDepthRule),
+            *self.rules,
+        )
+        yield
+
+
+class _ParserCache(ParserCache):
+    """``ParserCache`` whose syntax errors stay inside strawberry's error handling.
+
+    Strawberry's ``ParserCache`` parses in the hook, so a syntax error leaves the
+    operation as an exception, past ``ErrorCodes``. Here a failed parse leaves the
+    document unset, and strawberry parses again (invalid documents only) and turns
+    the error into a result.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
+
+
+def build_extensions(
+    *,
+    max_depth: int,
+    max_aliases: int,
+    max_tokens: int,
+    mask_errors: bool,
+    hide_suggestions: bool,
+    cache_size: int = 256,
+) -> list[Callable[[], SchemaExtension]]:
+    """Build the schema's extension factories (pass the list to ``strawberry.Schema``).
+
+    Factories, not instances: strawberry 0.341 deprecates shared instances because
+    an extension stores the request's execution context on itself.
+
+    The limit rules are built here once: a new rule class per request would be a new
+    ``ValidationCache`` key each time, and the cache would never hit.
+    """
+    limit_rules = (_limits_rule(max_depth, max_aliases), _IntrospectionDepthRule)
+
+    factories: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: _ParserCache(maxsize=cache_size),
+        lambda: _LimitRules(limit_rules),
+        lambda: ValidationCache(maxsize=cache_size),
+    ]
+    if mask_errors:
+        factories.append(LLPMaskErrors)
+    # Last, so that its on_operation exits first and masking sees coded errors.
+    factories.append(lambda: ErrorCodes(hide_suggestions=hide_suggestions))
+    return factories

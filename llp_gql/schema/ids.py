@@ -1,0 +1,34 @@
+"""Opaque IDs: ``base64url("Type:pk")``.
+
+Clients must not build or parse them; a malformed or mistyped ID is simply an
+object that does not exist (NOT_FOUND), never a server error.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from llp_gql.errors import NotFound
+
+
+def encode_id(type_name: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def decode_id(type_name: str, value: str) -> int:
+    """The primary key inside an ID of ``type_name``, or NOT_FOUND."""
+    if len(value) > 64:
+        raise NotFound(type_name)
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise NotFound(type_name) from None
+    prefix, _, number = raw.partition(":")
+    if prefix != type_name or not number.isdigit() or len(number) > 12:
+        raise NotFound(type_name)
+    return int(number)
+
+
+def decode_ids(type_name: str, values: list[str]) -> list[int]:
+    return [decode_id(type_name, v) for v in values]

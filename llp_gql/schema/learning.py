@@ -1,0 +1,142 @@
+"""Enrollment, per-lesson progress, blockers and the results of progress mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from llp_gql.domain import state as domain_state
+from llp_gql.models import Enrollment
+from llp_gql.schema.accounts import UserType
+from llp_gql.schema.context import Info
+from llp_gql.schema.courses import CourseType, LessonType
+from llp_gql.schema.enums import BlockerReason, EnrollmentSource, EnrollmentStatus, LessonStatus
+from llp_gql.schema.ids import encode_id
+
+CertificateRef = Annotated["CertificateType", strawberry.lazy("llp_gql.schema.certificates")]
+
+
+@strawberry.type(name="LessonProgress")
+class LessonProgressType:
+    lesson: LessonType
+    status: LessonStatus
+    covered_seconds: float | None
+    best_score_percent: int | None
+    attempts_used: int
+    attempts_left: int | None
+    completed_at: datetime | None
+    last_saved_at: datetime | None
+
+    @classmethod
+    def from_state(cls, item: domain_state.LessonState) -> LessonProgressType:
+        return cls(
+            lesson=LessonType.from_model(item.lesson), status=item.status,
+            covered_seconds=item.covered_seconds, best_score_percent=item.best_score_percent,
+            attempts_used=item.attempts_used, attempts_left=item.attempts_left,
+            completed_at=item.completed_at, last_saved_at=item.last_saved_at,
+        )
+
+
+@strawberry.type(name="CompletionBlocker")
+class CompletionBlockerType:
+    lesson: LessonType
+    reason: BlockerReason
+    detail: str
+
+
+@strawberry.type(name="Enrollment")
+class EnrollmentType:
+    id: strawberry.ID
+    source: EnrollmentSource
+    completed_at: datetime | None
+    row: strawberry.Private[Enrollment]
+    cached: strawberry.Private[dict[str, domain_state.EnrollmentState]]
+
+    @classmethod
+    def from_model(
+        cls, row: Enrollment, state: domain_state.EnrollmentState | None = None
+    ) -> EnrollmentType:
+        """``state``: already computed by a mutation, saving the loaders a trip."""
+        return cls(id=strawberry.ID(encode_id("Enrollment", row.id)), source=row.source,
+                   completed_at=row.completed_at, row=row,
+                   cached={"state": state} if state else {})
+
+    async def _state(self, info: Info) -> domain_state.EnrollmentState:
+        if "state" not in self.cached:
+            loaders = info.context.loaders
+            lessons = await loaders.lessons_by_course.load(self.row.course_id)
+            progress = await loaders.progress_by_enrollment.load(self.row.id)
+            self.cached["state"] = domain_state.compute_state(
+                lessons, progress, info.context.settings, source=self.row.source
+            )
+        return self.cached["state"]
+
+    @strawberry.field
+    async def course(self, info: Info) -> CourseType:
+        course = await info.context.loaders.course.load(self.row.course_id)
+        assert course is not None  # RESTRICT keeps a course while it has enrollments
+        return CourseType.from_model(course)
+
+    @strawberry.field
+    async def learner(self, info: Info) -> UserType:
+        user = await info.context.loaders.user.load(self.row.learner_id)
+        assert user is not None  # the enrollment goes with its learner (CASCADE)
+        return UserType.from_model(user)
+
+    @strawberry.field
+    async def assigned_by(self, info: Info) -> UserType | None:
+        if self.row.assigned_by_id is None:
+            return None
+        user = await info.context.loaders.user.load(self.row.assigned_by_id)
+        return UserType.from_model(user) if user else None
+
+    @strawberry.field
+    async def status(self, info: Info) -> EnrollmentStatus:
+        return (await self._state(info)).status
+
+    @strawberry.field
+    async def progress_percent(self, info: Info) -> float:
+        return (await self._state(info)).progress_percent
+
+    @strawberry.field
+    async def lessons(self, info: Info) -> list[LessonProgressType]:
+        return [LessonProgressType.from_state(x) for x in (await self._state(info)).lessons]
+
+    @strawberry.field
+    async def blockers(self, info: Info) -> list[CompletionBlockerType]:
+        return [
+            CompletionBlockerType(
+                lesson=LessonType.from_model(b.lesson), reason=b.reason, detail=b.detail
+            )
+            for b in (await self._state(info)).blockers
+        ]
+
+    @strawberry.field
+    async def certificate(self, info: Info) -> CertificateRef | None:
+        from llp_gql.schema.certificates import CertificateType as Cert
+
+        row = await info.context.loaders.certificate_by_enrollment.load(self.row.id)
+        return Cert.from_model(row, self.row) if row else None
+
+
+@strawberry.type
+class ProgressResult:
+    lesson_progress: LessonProgressType
+    enrollment: EnrollmentType
+
+
+@strawberry.type
+class QuizResult:
+    score_percent: int
+    passed: bool
+    attempts_left: int | None
+    lesson_progress: LessonProgressType
+    enrollment: EnrollmentType
+
+
+@strawberry.input
+class QuizAnswerInput:
+    question_id: strawberry.ID
+    choice_ids: list[strawberry.ID]

@@ -1,0 +1,100 @@
+"""DataLoaders, created per request (never at module level), so that lists cost
+a constant number of queries however long they are."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from llp_gql.models import (
+    Certificate,
+    Choice,
+    Company,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Question,
+    User,
+)
+
+K = TypeVar("K")
+R = TypeVar("R")
+
+# A certificate's PDF and logo are large; lists never need them.
+CERTIFICATE_FIELDS = (
+    "id", "enrollment_id", "verification_code", "learner_name", "course_title", "issued_at",
+    "sha256", "company_name",
+)
+
+
+def _one(rows: Iterable[R], keys: Sequence[int], key: Callable[[R], int]) -> list[R | None]:
+    by_key = {key(row): row for row in rows}
+    return [by_key.get(k) for k in keys]
+
+
+def _many(rows: Iterable[R], keys: Sequence[int], key: Callable[[R], int]) -> list[list[R]]:
+    grouped: dict[int, list[R]] = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return [grouped.get(k, []) for k in keys]
+
+
+class Loaders:
+    def __init__(self) -> None:
+        self.user = DataLoader(self._users)
+        self.company = DataLoader(self._companies)
+        self.course = DataLoader(self._courses)
+        self.lessons_by_course = DataLoader(self._lessons)
+        self.questions_by_lesson = DataLoader(self._questions)
+        self.choices_by_question = DataLoader(self._choices)
+        self.progress_by_enrollment = DataLoader(self._progress)
+        self.certificate_by_enrollment = DataLoader(self._certificates)
+        self.enrollment_by_learner_course: dict[tuple[int, int], Enrollment | None] = {}
+        self.enrolled_course_ids: set[int] | None = None
+        self.cache: dict[str, Any] = {}
+
+    @staticmethod
+    async def _users(keys: list[int]) -> list[User | None]:
+        return _one(await User.filter(id__in=keys), keys, lambda u: u.id)
+
+    @staticmethod
+    async def _companies(keys: list[int]) -> list[Company | None]:
+        rows = await Company.filter(id__in=keys).only("id", "name", "logo_updated_at")
+        return _one(rows, keys, lambda c: c.id)
+
+    @staticmethod
+    async def _courses(keys: list[int]) -> list[Course | None]:
+        return _one(await Course.filter(id__in=keys), keys, lambda c: c.id)
+
+    @staticmethod
+    async def _lessons(keys: list[int]) -> list[list[Lesson]]:
+        rows = await Lesson.filter(course_id__in=keys).order_by("course_id", "position")
+        return _many(rows, keys, lambda x: x.course_id)
+
+    @staticmethod
+    async def _questions(keys: list[int]) -> list[list[Question]]:
+        rows = await Question.filter(lesson_id__in=keys).order_by("lesson_id", "position")
+        return _many(rows, keys, lambda q: q.lesson_id)
+
+    @staticmethod
+    async def _choices(keys: list[int]) -> list[list[Choice]]:
+        rows = await Choice.filter(question_id__in=keys).order_by("question_id", "position")
+        return _many(rows, keys, lambda c: c.question_id)
+
+    @staticmethod
+    async def _progress(keys: list[int]) -> list[list[LessonProgress]]:
+        rows = await LessonProgress.filter(enrollment_id__in=keys)
+        return _many(rows, keys, lambda p: p.enrollment_id)
+
+    @staticmethod
+    async def _certificates(keys: list[int]) -> list[Certificate | None]:
+        rows = await Certificate.filter(enrollment_id__in=keys).only(*CERTIFICATE_FIELDS)
+        return _one(rows, keys, lambda c: c.enrollment_id)
+
+    def prime_users(self, users: Iterable[User]) -> None:
+        for user in users:
+            self.user.prime(user.id, user)
