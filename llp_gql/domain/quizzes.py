@@ -1,0 +1,229 @@
+"""Quiz attempts and extra attempts granted by Company Admins (DESIGN.md section 3).
+
+Rules decided here:
+
+- Score = questions answered exactly right (the chosen set equals the correct
+  set) / questions, in whole percent rounded *down*, so a score never reads
+  above the real share (2 of 3 right is 66%, not 67%). Missing questions count
+  as wrong; a question id not in this quiz, or a choice id not of its question,
+  is VALIDATION. A quiz without questions scores 100.
+- Passed when score >= the pass mark. Attempts allowed = ``max_attempts`` +
+  granted extras (``max_attempts`` None: unlimited); one more is
+  QUIZ_ATTEMPTS_EXHAUSTED and stores nothing.
+- After a pass the learner may retake the quiz for practice, within the
+  attempts left: each retake is recorded and counted, the best score is kept,
+  and the lesson stays COMPLETED. A pass is never undone.
+- Two submissions racing for the same attempt number: the unique
+  (progress, number) constraint and the row's compare-and-set let one win; the
+  other answers CONFLICT rather than silently spend a second attempt.
+- Extra attempts: 1..10 at a time, only by admins of the assigning company,
+  only for quizzes with a limit; allowed before the learner starts too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from llp_gql.domain import access, audit
+from llp_gql.domain.clock import Clock
+from llp_gql.domain.completion import (
+    LessonChange,
+    LessonContext,
+    ProgressOutcome,
+    StaleProgress,
+    lesson_context,
+    open_lesson,
+    save_change,
+)
+from llp_gql.domain.state import attempts_allowed, attempts_left, pass_mark
+from llp_gql.errors import Conflict, Forbidden, QuizAttemptsExhausted, ValidationFailed
+from llp_gql.models import Choice, LessonKind, LessonProgress, LessonStatus, Question, QuizAttempt
+from llp_gql.settings import Settings
+
+MIN_EXTRA_ATTEMPTS = 1
+MAX_EXTRA_ATTEMPTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class QuizOutcome:
+    score_percent: int
+    passed: bool
+    attempt: QuizAttempt
+    attempts_left: int | None  # None: unlimited
+    progress: ProgressOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    choices: frozenset[int]
+    correct: frozenset[int]
+
+
+async def submit_quiz(
+    viewer: access.Viewer,
+    enrollment_id: int,
+    lesson_id: int,
+    answers: Mapping[int, Sequence[int]],
+    *,
+    settings: Settings,
+    clock: Clock,
+) -> QuizOutcome:
+    """Score one attempt and record it; passing completes the lesson (and issues the
+    certificate when it was the last one)."""
+    context = await open_lesson(
+        viewer, enrollment_id, lesson_id, {LessonKind.QUIZ}, "Only quizzes take answers."
+    )
+    keys = await _answer_keys(lesson_id)
+    chosen = _checked_answers(answers, keys)
+    right = sum(chosen.get(qid, frozenset()) == key.correct for qid, key in keys.items())
+    score = right * 100 // len(keys) if keys else 100
+    passed = score >= pass_mark(context.lesson)
+    now = clock()
+    attempt = QuizAttempt(
+        score_percent=score,
+        passed=passed,
+        submitted_at=now,
+        answers={str(qid): sorted(ids) for qid, ids in chosen.items()},
+    )
+    change = _attempt_change(context, attempt, now)
+    try:
+        outcome = await save_change(context, change, settings=settings, clock=clock, now=now)
+    except StaleProgress:
+        raise Conflict(
+            "Another submission of this quiz was saved at the same moment; reload and try again."
+        ) from None
+    left = attempts_left(context.lesson, outcome.progress)
+    return QuizOutcome(score, passed, attempt, left, outcome)
+
+
+async def grant_quiz_attempts(
+    viewer: access.Viewer, enrollment_id: int, lesson_id: int, extra: int, *, clock: Clock
+) -> ProgressOutcome:
+    """An admin of the assigning company gives the learner ``extra`` more attempts
+    (audited). Others who can see the enrollment get FORBIDDEN, the rest NOT_FOUND."""
+    enrollment = await access.access_enrollment(viewer, enrollment_id)
+    if not access.may_grant_attempts(viewer, enrollment):
+        raise Forbidden("Only the admins of the company that assigned this course can do this.")
+    context = await lesson_context(enrollment, lesson_id)
+    lesson = context.lesson
+    if lesson.kind != LessonKind.QUIZ:
+        raise ValidationFailed("Only quizzes have attempts.", field="lessonId")
+    if lesson.max_attempts is None:
+        raise ValidationFailed("This quiz already allows unlimited attempts.", field="lessonId")
+    if not MIN_EXTRA_ATTEMPTS <= extra <= MAX_EXTRA_ATTEMPTS:
+        raise ValidationFailed(
+            f"Grant between {MIN_EXTRA_ATTEMPTS} and {MAX_EXTRA_ATTEMPTS} attempts at a time.",
+            field="extra",
+        )
+    for _ in range(2):  # the second round follows a row created concurrently
+        try:
+            async with in_transaction():
+                row = await _add_attempts(context, extra)
+                await audit.record(
+                    audit.ATTEMPTS_GRANTED,
+                    actor=viewer,
+                    subject_type="enrollment",
+                    subject_id=enrollment.id,
+                    company_id=enrollment.company_id,
+                    at=clock(),
+                    details={
+                        "lesson_id": lesson.id,
+                        "lesson_title": lesson.title,
+                        "extra": extra,
+                        "learner_id": enrollment.learner_id,
+                        "attempts_allowed": attempts_allowed(lesson, row),
+                    },
+                )
+        except IntegrityError:
+            await context.reload()
+            continue
+        context.rows[lesson.id] = row
+        return await context.outcome()
+    raise Conflict("The quiz was changed by another request at the same time; try again.")
+
+
+async def _add_attempts(context: LessonContext, extra: int) -> LessonProgress:
+    row = context.row
+    if row is None:
+        # The learner has not tried yet: the extras wait on a fresh row.
+        return await LessonProgress.create(
+            enrollment_id=context.enrollment.id,
+            lesson_id=context.lesson.id,
+            extra_attempts=extra,
+        )
+    # Added in SQL, so a grant and a concurrent attempt cannot overwrite each other.
+    await LessonProgress.filter(id=row.id).update(extra_attempts=F("extra_attempts") + extra)
+    await row.refresh_from_db(fields=["extra_attempts"])
+    return row
+
+
+async def _answer_keys(lesson_id: int) -> dict[int, _Key]:
+    question_ids = await Question.filter(lesson_id=lesson_id).values_list("id", flat=True)
+    choices = await Choice.filter(question__lesson_id=lesson_id).values(
+        "id", "question_id", "is_correct"
+    )
+    keys: dict[int, _Key] = {}
+    for qid in question_ids:
+        mine = [c for c in choices if c["question_id"] == qid]
+        keys[int(qid)] = _Key(  # type: ignore[call-overload]  # flat=True gives plain ids
+            choices=frozenset(c["id"] for c in mine),
+            correct=frozenset(c["id"] for c in mine if c["is_correct"]),
+        )
+    return keys
+
+
+def _checked_answers(
+    answers: Mapping[int, Sequence[int]], keys: Mapping[int, _Key]
+) -> dict[int, frozenset[int]]:
+    chosen: dict[int, frozenset[int]] = {}
+    for question_id, choice_ids in answers.items():
+        key = keys.get(question_id)
+        if key is None:
+            raise ValidationFailed("An answer names a question of another quiz.", field="answers")
+        picked = frozenset(choice_ids)
+        if not picked <= key.choices:
+            raise ValidationFailed("An answer picks a choice of another question.", field="answers")
+        chosen[question_id] = picked
+    return chosen
+
+
+def _attempt_change(context: LessonContext, attempt: QuizAttempt, now: datetime) -> LessonChange:
+    """The row after this attempt; QUIZ_ATTEMPTS_EXHAUSTED when none is left."""
+    lesson, row = context.lesson, context.row
+    if attempts_left(lesson, row) == 0:
+        blocker = context.state.lesson(lesson.id).blocker
+        raise QuizAttemptsExhausted(
+            blocker.detail if blocker else "You have used every attempt of this quiz."
+        )
+    used = row.attempts_used if row else 0
+    attempt.number = used + 1
+    best = attempt.score_percent
+    if row is not None and row.best_score_percent is not None:
+        best = max(best, row.best_score_percent)
+    values: dict[str, object] = {
+        "attempts_used": used + 1,
+        "best_score_percent": best,
+        "updated_at": now,
+    }
+    already_passed = row is not None and row.status == LessonStatus.COMPLETED
+    completes = attempt.passed and not already_passed
+    if completes:
+        values |= {"status": LessonStatus.COMPLETED, "completed_at": now}
+
+    async def store_attempt(row: LessonProgress, connection: BaseDBAsyncClient) -> None:
+        attempt.progress_id = row.id
+        await attempt.save(using_db=connection)
+
+    return LessonChange(
+        values=values,
+        guard={"attempts_used": used},
+        completes=completes,
+        after_write=store_attempt,
+    )
