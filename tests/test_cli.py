@@ -1,0 +1,64 @@
+"""The llp-gql command: refusals that protect data, and commands that work anywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from llp_gql.cli import main
+from llp_gql.schema import schema_sdl
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_serve_refuses_several_workers_on_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLP_ENV", "dev")
+    monkeypatch.setenv("LLP_DATABASE_URL", "sqlite://x.sqlite3")
+    with pytest.raises(SystemExit, match="one worker only"):
+        main(["serve", "--workers", "2"])
+
+
+def test_serve_refuses_a_weak_secret_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LLP_ENV", raising=False)
+    monkeypatch.setenv("LLP_SECRET_KEY", "short")
+    with pytest.raises(SystemExit, match="LLP_SECRET_KEY is too short"):
+        main(["serve"])
+
+
+def test_committed_schema_matches_the_code() -> None:
+    assert (ROOT / "schema.graphql").read_text(encoding="utf-8") == schema_sdl(), (
+        "schema.graphql is stale: run `llp-gql export-schema --out schema.graphql`"
+    )
+
+
+def test_migrate_and_create_staff_from_another_directory(tmp_path: Path) -> None:
+    # given a fresh directory and a SQLite URL, when the commands run there
+    env = {
+        **os.environ,
+        "LLP_ENV": "dev",
+        "LLP_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
+        "LLP_STAFF_PASSWORD": "a-long-enough-password",
+        "PYTHONPATH": str(ROOT),
+    }
+    run = [sys.executable, "-m", "llp_gql.cli"]
+    migrate = subprocess.run(
+        [*run, "migrate"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    staff = subprocess.run(
+        [*run, "create-staff", "--email", "Ops@LLP.example", "--name", "Ops"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+    # then both succeed, and the email is stored normalised
+    assert staff.returncode == 0, staff.stderr
+    assert "ops@llp.example" in staff.stdout
+    again = subprocess.run(
+        [*run, "create-staff", "--email", "ops@llp.example", "--name", "Ops"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert again.returncode != 0
+    assert "already exists" in again.stderr

@@ -1,0 +1,77 @@
+"""R10: migrations take an empty database to head, and the models need no new migration."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from llp_gql import db
+from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the dialect under test, dropped afterwards."""
+    if not ON_POSTGRES:
+        yield f"sqlite://{tmp_path / 'migrations.sqlite3'}"
+        return
+    name = f"llp_mig_{uuid.uuid4().hex[:12]}"
+    yield TEST_DATABASE_URL.replace("{}", "").rsplit("/", 1)[0] + f"/{name}"
+
+
+async def _create_postgres_database(url: str) -> None:
+    import asyncpg
+
+    base, name = url.rsplit("/", 1)
+    connection = await asyncpg.connect(base.replace("postgres://", "postgresql://") + "/postgres")
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+async def _drop_postgres_database(url: str) -> None:
+    import asyncpg
+
+    base, name = url.rsplit("/", 1)
+    connection = await asyncpg.connect(base.replace("postgres://", "postgresql://") + "/postgres")
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def test_empty_database_to_head_then_no_drift(database_url: str, tmp_path: Path) -> None:
+    if ON_POSTGRES:
+        await _create_postgres_database(database_url)
+    try:
+        # given an empty database, when migrated twice
+        first = await db.migrate(database_url)
+        second = await db.migrate(database_url)
+        # then the first run applies everything and the second nothing
+        assert first
+        assert second == []
+        # and diffing the models against the migrated state writes no new migration
+        scratch = tmp_path / "scratch"
+        shutil.copytree(db.migrations_location(database_url), scratch)
+        before = sorted(p.name for p in (scratch / "models").glob("*.py"))
+        assert await db.make_migration(database_url, "drift", scratch) == ""
+        assert sorted(p.name for p in (scratch / "models").glob("*.py")) == before
+    finally:
+        if ON_POSTGRES:
+            await _drop_postgres_database(database_url)
+
+
+def test_both_dialects_ship_migrations() -> None:
+    for url in ("sqlite://x.sqlite3", "postgres://u@h/db"):
+        files = list((db.migrations_location(url) / "models").glob("0_*.py"))
+        assert len(files) == 1, url
+
+
+def test_unknown_database_scheme_is_refused() -> None:
+    with pytest.raises(ValueError, match="Unsupported database URL"):
+        db.dialect("mysql://u@h/db")
