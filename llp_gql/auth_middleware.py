@@ -21,7 +21,8 @@ SESSION_COOKIE = "llp_session"
 def bearer_token(scope: Scope) -> str | None:
     for name, value in scope.get("headers", ()):
         if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
+            text: str = value.decode("latin-1")
+            scheme, _, token = text.partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 return token.strip()
     return None
@@ -33,10 +34,10 @@ def session_token(scope: Scope) -> str | None:
             cookie: SimpleCookie = SimpleCookie()
             try:
                 cookie.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001 - a malformed cookie header is simply no session
+            except Exception:
                 return None
             morsel = cookie.get(SESSION_COOKIE)
-            return morsel.value if morsel else None
+            return str(morsel.value) if morsel else None
     return None
 
 

@@ -44,14 +44,23 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         os.environ["LLP_SECRET_KEY"] = settings.secret_key
         os.environ["LLP_DATABASE_URL"] = settings.database_url
         uvicorn.run(
-            "llp_gql.asgi:app", host=host, port=port, workers=workers, log_level="info",
-            access_log=False, timeout_graceful_shutdown=20,
+            "llp_gql.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            access_log=False,
+            timeout_graceful_shutdown=20,
         )
         return
     from llp_gql.app import create_app
 
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="info", access_log=False,
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
         timeout_graceful_shutdown=20,
     )
 

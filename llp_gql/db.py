@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -88,10 +89,8 @@ async def make_migration(database_url: str, name: str, location: Path | None = N
     app_dir = where / "models"
     first = not app_dir.exists() or not any(app_dir.glob("*.py"))
     try:
-        try:
+        with contextlib.suppress(FileExistsError):  # already initialised
             await command.init_db(safe=True)
-        except FileExistsError:
-            pass
         if first:
             return "init"
         await command.init()

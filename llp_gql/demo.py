@@ -16,11 +16,14 @@ from llp_gql.domain.courses import ChoiceSpec, LessonSpec, QuestionSpec
 from llp_gql.models import Choice, Company, Enrollment, Lesson, LessonKind, Question, Role, User
 from llp_gql.settings import Settings
 
-DEMO_PASSWORD = "demo-password-123"
+DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - printed on purpose: a demo
 STAFF = "staff@llp.example"
 ADMIN = "admin@acme.example"
-EMPLOYEES = [("olivia@acme.example", "Olivia Ng"), ("mateo@acme.example", "Mateo Álvarez"),
-             ("yuki@acme.example", "田中 由紀")]
+EMPLOYEES = [
+    ("olivia@acme.example", "Olivia Ng"),
+    ("mateo@acme.example", "Mateo Álvarez"),
+    ("yuki@acme.example", "田中 由紀"),
+]
 INDIVIDUAL = "sam@mail.example"
 
 
@@ -36,39 +39,76 @@ class _DemoClock:
 
 
 LEADING = [
-    LessonSpec(LessonKind.VIDEO, "Welcome: what leaders do", duration_seconds=300,
-               video_url="https://videos.llp.example/leading/welcome.mp4"),
-    LessonSpec(LessonKind.READING, "Reading: the first 90 days",
-               body="Set direction, build trust, secure early wins."),
-    LessonSpec(LessonKind.ACTIVITY, "Activity: map your stakeholders",
-               body="List ten people whose support you need and what they care about."),
     LessonSpec(
-        LessonKind.QUIZ, "Quiz: leadership basics", passing_score_percent=70, max_attempts=3,
+        LessonKind.VIDEO,
+        "Welcome: what leaders do",
+        duration_seconds=300,
+        video_url="https://videos.llp.example/leading/welcome.mp4",
+    ),
+    LessonSpec(
+        LessonKind.READING,
+        "Reading: the first 90 days",
+        body="Set direction, build trust, secure early wins.",
+    ),
+    LessonSpec(
+        LessonKind.ACTIVITY,
+        "Activity: map your stakeholders",
+        body="List ten people whose support you need and what they care about.",
+    ),
+    LessonSpec(
+        LessonKind.QUIZ,
+        "Quiz: leadership basics",
+        passing_score_percent=70,
+        max_attempts=3,
         questions=[
-            QuestionSpec("What comes first in a new role?", [
-                ChoiceSpec("Listening", True), ChoiceSpec("Reorganising", False),
-                ChoiceSpec("Hiring", False)]),
-            QuestionSpec("Which build trust? (pick all)", [
-                ChoiceSpec("Keeping promises", True), ChoiceSpec("Sharing credit", True),
-                ChoiceSpec("Avoiding feedback", False)]),
-            QuestionSpec("A good early win is...", [
-                ChoiceSpec("Visible and achievable", True), ChoiceSpec("Large and risky", False)]),
+            QuestionSpec(
+                "What comes first in a new role?",
+                [
+                    ChoiceSpec("Listening", True),
+                    ChoiceSpec("Reorganising", False),
+                    ChoiceSpec("Hiring", False),
+                ],
+            ),
+            QuestionSpec(
+                "Which build trust? (pick all)",
+                [
+                    ChoiceSpec("Keeping promises", True),
+                    ChoiceSpec("Sharing credit", True),
+                    ChoiceSpec("Avoiding feedback", False),
+                ],
+            ),
+            QuestionSpec(
+                "A good early win is...",
+                [ChoiceSpec("Visible and achievable", True), ChoiceSpec("Large and risky", False)],
+            ),
         ],
     ),
 ]
 FEEDBACK = [
-    LessonSpec(LessonKind.VIDEO, "Giving feedback that lands", duration_seconds=240,
-               video_url="https://videos.llp.example/feedback/intro.mp4"),
-    LessonSpec(LessonKind.READING, "Reading: the SBI model",
-               body="Situation, Behaviour, Impact."),
     LessonSpec(
-        LessonKind.QUIZ, "Quiz: feedback", passing_score_percent=50, max_attempts=None,
+        LessonKind.VIDEO,
+        "Giving feedback that lands",
+        duration_seconds=240,
+        video_url="https://videos.llp.example/feedback/intro.mp4",
+    ),
+    LessonSpec(LessonKind.READING, "Reading: the SBI model", body="Situation, Behaviour, Impact."),
+    LessonSpec(
+        LessonKind.QUIZ,
+        "Quiz: feedback",
+        passing_score_percent=50,
+        max_attempts=None,
         questions=[
-            QuestionSpec("SBI stands for...", [
-                ChoiceSpec("Situation, Behaviour, Impact", True),
-                ChoiceSpec("Start, Build, Improve", False)]),
-            QuestionSpec("Feedback works best when it is...", [
-                ChoiceSpec("Specific", True), ChoiceSpec("Delayed", False)]),
+            QuestionSpec(
+                "SBI stands for...",
+                [
+                    ChoiceSpec("Situation, Behaviour, Impact", True),
+                    ChoiceSpec("Start, Build, Improve", False),
+                ],
+            ),
+            QuestionSpec(
+                "Feedback works best when it is...",
+                [ChoiceSpec("Specific", True), ChoiceSpec("Delayed", False)],
+            ),
         ],
     ),
 ]
@@ -113,11 +153,10 @@ async def _seed(settings: Settings) -> None:
     ]:
         course = await courses.create_course(staff, title, description)
         for spec in lessons:
-            await courses.add_lesson(staff, course.id, spec)
-        await courses.publish_course(staff, course.id)
+            _ = await courses.add_lesson(staff, course.id, spec)
+        _ = await courses.publish_course(staff, course.id)
         course_ids.append(course.id)
-    company = await accounts.create_company(staff, "Acme Corp", ADMIN, "Alex Admin",
-                                            DEMO_PASSWORD)
+    company = await accounts.create_company(staff, "Acme Corp", ADMIN, "Alex Admin", DEMO_PASSWORD)
     admin = await User.get(email=ADMIN)
     employees = [
         await accounts.create_employee(admin, email, name, DEMO_PASSWORD)

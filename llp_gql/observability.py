@@ -21,7 +21,7 @@ def _incoming_id(scope: Scope) -> str:
         if name == b"x-request-id":
             text = value.decode("latin-1")[:64]
             if text and all(ch in _SAFE_ID for ch in text):
-                return text
+                return str(text)
     return secrets.token_hex(8)
 
 

@@ -121,7 +121,9 @@ class Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, mode: Mode | None = None) -> Settings:
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, mode: Mode | None = None
+    ) -> Settings:
         """Read every setting once; raise SettingsError with a clear message on bad values."""
         env = os.environ if env is None else env
         raw_mode = mode or env.get("LLP_ENV", "production")

@@ -79,18 +79,34 @@ async def make_course(
     """A course with one lesson of every kind, in the order video, reading, activity, quiz."""
     course = await Course.create(title=title, description=f"About {title}", status=status)
     video = await Lesson.create(
-        course=course, position=1, kind=LessonKind.VIDEO, title="Welcome video",
-        duration_seconds=video_seconds, video_url="https://videos.example/welcome.mp4",
+        course=course,
+        position=1,
+        kind=LessonKind.VIDEO,
+        title="Welcome video",
+        duration_seconds=video_seconds,
+        video_url="https://videos.example/welcome.mp4",
     )
     reading = await Lesson.create(
-        course=course, position=2, kind=LessonKind.READING, title="Read the guide", body="Text",
+        course=course,
+        position=2,
+        kind=LessonKind.READING,
+        title="Read the guide",
+        body="Text",
     )
     activity = await Lesson.create(
-        course=course, position=3, kind=LessonKind.ACTIVITY, title="Practice", body="Do it",
+        course=course,
+        position=3,
+        kind=LessonKind.ACTIVITY,
+        title="Practice",
+        body="Do it",
     )
     quiz = await Lesson.create(
-        course=course, position=4, kind=LessonKind.QUIZ, title="Check yourself",
-        passing_score_percent=passing_score, max_attempts=max_attempts,
+        course=course,
+        position=4,
+        kind=LessonKind.QUIZ,
+        title="Check yourself",
+        passing_score_percent=passing_score,
+        max_attempts=max_attempts,
     )
     parts = CourseParts(course, video, reading, activity, quiz)
     # Q1: single answer (B). Q2: multiple answers (A and C).
@@ -157,6 +173,16 @@ async def build_world() -> World:
     course = await make_course()
     draft = await Course.create(title="Draft course", status=CourseStatus.DRAFT)
     return World(
-        staff, company_x, admin_x, employee_x, employee_x2, company_y, admin_y, employee_y,
-        individual_a, individual_b, course, draft,
+        staff,
+        company_x,
+        admin_x,
+        employee_x,
+        employee_x2,
+        company_y,
+        admin_y,
+        employee_y,
+        individual_a,
+        individual_b,
+        course,
+        draft,
     )

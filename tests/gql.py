@@ -17,7 +17,9 @@ async def token_for(user: User, settings: Settings) -> str:
 
 
 async def post(
-    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None,
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
     token: str | None = None,
 ) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -30,7 +32,9 @@ async def post(
 
 
 async def ok(
-    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None,
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
     token: str | None = None,
 ) -> dict[str, Any]:
     """The data of a request that must succeed without any error."""
@@ -41,7 +45,10 @@ async def ok(
 
 
 async def fails(
-    client: httpx.AsyncClient, code: str, query: str, variables: dict[str, Any] | None = None,
+    client: httpx.AsyncClient,
+    code: str,
+    query: str,
+    variables: dict[str, Any] | None = None,
     token: str | None = None,
 ) -> dict[str, Any]:
     """The body of a request that must fail with ``code`` (and only that code)."""

@@ -51,14 +51,22 @@ def test_migrate_and_create_staff_from_another_directory(tmp_path: Path) -> None
     assert migrate.returncode == 0, migrate.stderr
     staff = subprocess.run(
         [*run, "create-staff", "--email", "Ops@LLP.example", "--name", "Ops"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     # then both succeed, and the email is stored normalised
     assert staff.returncode == 0, staff.stderr
     assert "ops@llp.example" in staff.stdout
     again = subprocess.run(
         [*run, "create-staff", "--email", "ops@llp.example", "--name", "Ops"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert again.returncode != 0
     assert "already exists" in again.stderr

@@ -65,9 +65,7 @@ async def download(request: Request) -> Response:
     certificate_id = int(request.path_params["certificate_id"])
     token = request.query_params.get("token", "")
     try:
-        signed_id, user_id = read_download_token(
-            settings.secret_key, token, now=_now(request)
-        )
+        signed_id, user_id = read_download_token(settings.secret_key, token, now=_now(request))
     except BadToken as exc:
         message = (
             "This download link has expired. Ask for a new one."
@@ -86,16 +84,20 @@ async def download(request: Request) -> Response:
     try:
         certificate = await access.access_certificate_for_download(user, certificate_id)
     except (NotFound, Forbidden):
-        return _page(
-            "Not allowed", "<p>You may no longer download this certificate.</p>", 403
-        )
+        return _page("Not allowed", "<p>You may no longer download this certificate.</p>", 403)
     enrollment = certificate.enrollment
     await audit.record(
-        audit.CERTIFICATE_DOWNLOADED, actor=user, subject_type="certificate",
-        subject_id=certificate.id, company_id=enrollment.company_id, at=_now(request),
+        audit.CERTIFICATE_DOWNLOADED,
+        actor=user,
+        subject_type="certificate",
+        subject_id=certificate.id,
+        company_id=enrollment.company_id,
+        at=_now(request),
         details={
-            "learner_id": enrollment.learner_id, "learner_name": certificate.learner_name,
-            "course_title": certificate.course_title, "via": "link",
+            "learner_id": enrollment.learner_id,
+            "learner_name": certificate.learner_name,
+            "course_title": certificate.course_title,
+            "via": "link",
         },
     )
     filename = safe_filename(certificate.learner_name, certificate.course_title)
@@ -112,7 +114,9 @@ async def verify_page(request: Request) -> Response:
     address = request.client.host if request.client else "unknown"
     try:
         await ratelimit.hit(
-            f"verify:{address}", limit=settings.verify_lookups_per_address, now=_now(request),
+            f"verify:{address}",
+            limit=settings.verify_lookups_per_address,
+            now=_now(request),
             message="Too many look-ups; wait a minute.",
         )
     except RateLimited as exc:

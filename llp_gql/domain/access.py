@@ -136,9 +136,7 @@ def may_manage_enrollment(viewer: Viewer, enrollment: Enrollment) -> bool:
     if viewer is None:
         return False
     if enrollment.source == EnrollmentSource.ASSIGNED:
-        return enrollment.company_id is not None and is_company_admin(
-            viewer, enrollment.company_id
-        )
+        return enrollment.company_id is not None and is_company_admin(viewer, enrollment.company_id)
     return enrollment.learner_id == viewer.id
 
 
@@ -157,9 +155,7 @@ def may_download_certificate(viewer: Viewer, enrollment: Enrollment) -> bool:
     if viewer is None:
         return False
     if enrollment.source == EnrollmentSource.SELF:
-        return (
-            enrollment.learner_id == viewer.id and viewer.account_type == AccountType.INDIVIDUAL
-        )
+        return enrollment.learner_id == viewer.id and viewer.account_type == AccountType.INDIVIDUAL
     return enrollment.company_id is not None and is_company_admin(viewer, enrollment.company_id)
 
 
@@ -214,11 +210,7 @@ async def access_employee(viewer: Viewer, user_id: int) -> User:
     """An employee of the admin's own company."""
     admin = require_user(viewer)
     user = await User.get_or_none(id=user_id)
-    if (
-        user is None
-        or user.company_id is None
-        or not may_manage_company(admin, user.company_id)
-    ):
+    if user is None or user.company_id is None or not may_manage_company(admin, user.company_id):
         raise NotFound("User")
     return user
 

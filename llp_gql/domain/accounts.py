@@ -47,13 +47,16 @@ async def _hash(password: str) -> str:
 
 async def check_password(user: User | None, password: str) -> bool:
     """Same work whether or not the user exists (see passwords.verify_password)."""
-    return await to_thread.run_sync(
-        verify_password, user.password_hash if user else None, password
-    )
+    return await to_thread.run_sync(verify_password, user.password_hash if user else None, password)
 
 
 async def _create_user(
-    *, email: str, name: str, password: str, account_type: AccountType, role: Role,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    account_type: AccountType,
+    role: Role,
     company_id: int | None,
 ) -> User:
     email = clean_email(email)
@@ -63,8 +66,12 @@ async def _create_user(
         raise Conflict("An account with this email already exists.", field="email")
     try:
         return await User.create(
-            email=email, name=name, password_hash=password_hash, account_type=account_type,
-            role=role, company_id=company_id,
+            email=email,
+            name=name,
+            password_hash=password_hash,
+            account_type=account_type,
+            role=role,
+            company_id=company_id,
         )
     except IntegrityError:
         raise Conflict("An account with this email already exists.", field="email") from None
@@ -73,16 +80,24 @@ async def _create_user(
 async def sign_up(email: str, password: str, name: str) -> User:
     """Anyone may open an individual account."""
     return await _create_user(
-        email=email, name=name, password=password, account_type=AccountType.INDIVIDUAL,
-        role=Role.LEARNER, company_id=None,
+        email=email,
+        name=name,
+        password=password,
+        account_type=AccountType.INDIVIDUAL,
+        role=Role.LEARNER,
+        company_id=None,
     )
 
 
 async def create_staff(email: str, name: str, password: str) -> User:
     """Only from the command line (`llp-gql create-staff`)."""
     return await _create_user(
-        email=email, name=name, password=password, account_type=AccountType.INDIVIDUAL,
-        role=Role.STAFF, company_id=None,
+        email=email,
+        name=name,
+        password=password,
+        account_type=AccountType.INDIVIDUAL,
+        role=Role.STAFF,
+        company_id=None,
     )
 
 
@@ -102,12 +117,20 @@ async def create_company(
         except IntegrityError:
             raise Conflict("A company with this name already exists.", field="name") from None
         admin = await _create_user(
-            email=admin_email, name=admin_name, password=admin_password,
-            account_type=AccountType.EMPLOYEE, role=Role.COMPANY_ADMIN, company_id=company.id,
+            email=admin_email,
+            name=admin_name,
+            password=admin_password,
+            account_type=AccountType.EMPLOYEE,
+            role=Role.COMPANY_ADMIN,
+            company_id=company.id,
         )
         await audit.record(
-            audit.COMPANY_CREATED, actor=actor, subject_type="company", subject_id=company.id,
-            company_id=company.id, details={"name": company.name, "admin_email": admin.email},
+            audit.COMPANY_CREATED,
+            actor=actor,
+            subject_type="company",
+            subject_id=company.id,
+            company_id=company.id,
+            details={"name": company.name, "admin_email": admin.email},
         )
     return company
 
@@ -118,12 +141,20 @@ async def create_employee(viewer: access.Viewer, email: str, name: str, password
     company = await access.access_own_company(admin)
     async with in_transaction():
         user = await _create_user(
-            email=email, name=name, password=password, account_type=AccountType.EMPLOYEE,
-            role=Role.LEARNER, company_id=company.id,
+            email=email,
+            name=name,
+            password=password,
+            account_type=AccountType.EMPLOYEE,
+            role=Role.LEARNER,
+            company_id=company.id,
         )
         await audit.record(
-            audit.EMPLOYEE_CREATED, actor=admin, subject_type="user", subject_id=user.id,
-            company_id=company.id, details={"email": user.email, "name": user.name},
+            audit.EMPLOYEE_CREATED,
+            actor=admin,
+            subject_type="user",
+            subject_id=user.id,
+            company_id=company.id,
+            details={"email": user.email, "name": user.name},
         )
     return user
 
@@ -150,8 +181,12 @@ async def remove_employee(viewer: access.Viewer, user_id: int, *, clock: Clock =
     async with in_transaction():
         withdrawn = await _delete_user(user, clock=clock)
         await audit.record(
-            audit.EMPLOYEE_REMOVED, actor=admin, subject_type="user", subject_id=user.id,
-            company_id=user.company_id, at=clock(),
+            audit.EMPLOYEE_REMOVED,
+            actor=admin,
+            subject_type="user",
+            subject_id=user.id,
+            company_id=user.company_id,
+            at=clock(),
             details={"email": user.email, "certificates_withdrawn": withdrawn},
         )
 
@@ -166,6 +201,10 @@ async def delete_my_account(viewer: access.Viewer, password: str, *, clock: Cloc
     async with in_transaction():
         withdrawn = await _delete_user(user, clock=clock)
         await audit.record(
-            audit.ACCOUNT_DELETED, actor=None, subject_type="user", subject_id=user.id,
-            at=clock(), details={"email": user.email, "certificates_withdrawn": withdrawn},
+            audit.ACCOUNT_DELETED,
+            actor=None,
+            subject_type="user",
+            subject_id=user.id,
+            at=clock(),
+            details={"email": user.email, "certificates_withdrawn": withdrawn},
         )

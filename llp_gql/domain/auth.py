@@ -37,7 +37,12 @@ def _digest(token: str) -> str:
 
 
 async def login(
-    email: str, password: str, *, settings: Settings, client_address: str, kind: str = API,
+    email: str,
+    password: str,
+    *,
+    settings: Settings,
+    client_address: str,
+    kind: str = API,
     clock: Clock = utcnow,
 ) -> Issued:
     """Check the password and hand out a token; throttled per account and per address."""
@@ -47,11 +52,15 @@ async def login(
     except ValidationFailed:
         address = email.strip().lower()[:254]
     await ratelimit.hit(
-        f"login-ip:{client_address}", limit=settings.login_attempts_per_address, now=now,
+        f"login-ip:{client_address}",
+        limit=settings.login_attempts_per_address,
+        now=now,
         message="Too many login attempts from this address; wait a minute.",
     )
     await ratelimit.hit(
-        f"login-account:{address}", limit=settings.login_attempts_per_account, now=now,
+        f"login-account:{address}",
+        limit=settings.login_attempts_per_account,
+        now=now,
         message="Too many login attempts for this account; wait a minute.",
     )
     user = await User.get_or_none(email=address)
@@ -68,15 +77,18 @@ async def issue_token(
     expires_at = clock() + timedelta(seconds=ttl)
     csrf_secret = secrets.token_urlsafe(32) if kind == SESSION else None
     _ = await AuthToken.create(
-        user=user, token_hash=_digest(token), kind=kind, expires_at=expires_at,
+        user=user,
+        token_hash=_digest(token),
+        kind=kind,
+        expires_at=expires_at,
         csrf_secret=csrf_secret,
     )
     return Issued(token, expires_at, user, csrf_secret)
 
 
-async def authenticate(token: str | None, *, kind: str | None = None, clock: Clock = utcnow) -> (
-    tuple[User, AuthToken] | None
-):
+async def authenticate(
+    token: str | None, *, kind: str | None = None, clock: Clock = utcnow
+) -> tuple[User, AuthToken] | None:
     """The user behind a token, or None for a missing, unknown or expired one."""
     if not token or len(token) > 200:
         return None

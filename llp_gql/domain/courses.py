@@ -147,7 +147,10 @@ async def add_lesson(viewer: access.Viewer, course_id: int, spec: LessonSpec) ->
         if position > MAX_LESSONS:
             raise ValidationFailed(f"A course may have at most {MAX_LESSONS} lessons.")
         lesson = await Lesson.create(
-            course_id=course.id, position=position, kind=spec.kind, title=title,
+            course_id=course.id,
+            position=position,
+            kind=spec.kind,
+            title=title,
             duration_seconds=spec.duration_seconds if is_video else None,
             video_url=spec.video_url if is_video else None,
             body=_text(spec.body, "body"),
@@ -156,13 +159,19 @@ async def add_lesson(viewer: access.Viewer, course_id: int, spec: LessonSpec) ->
         )
         for q_pos, q in enumerate(spec.questions if is_quiz else (), start=1):
             question = await Question.create(
-                lesson=lesson, position=q_pos, prompt=q.prompt.strip(),
+                lesson=lesson,
+                position=q_pos,
+                prompt=q.prompt.strip(),
                 multiple_answers=sum(1 for c in q.choices if c.is_correct) > 1,
             )
             await Choice.bulk_create(
                 [
-                    Choice(question=question, position=c_pos, text=c.text.strip(),
-                           is_correct=c.is_correct)
+                    Choice(
+                        question=question,
+                        position=c_pos,
+                        text=c.text.strip(),
+                        is_correct=c.is_correct,
+                    )
                     for c_pos, c in enumerate(q.choices, start=1)
                 ]
             )
@@ -178,8 +187,11 @@ async def publish_course(viewer: access.Viewer, course_id: int, *, clock: Clock 
     async with in_transaction():
         await course.save(update_fields=["status", "published_at"])
         await audit.record(
-            audit.COURSE_PUBLISHED, actor=access.require_user(viewer), subject_type="course",
-            subject_id=course.id, details={"title": course.title},
+            audit.COURSE_PUBLISHED,
+            actor=access.require_user(viewer),
+            subject_type="course",
+            subject_id=course.id,
+            details={"title": course.title},
         )
     return course
 
@@ -198,8 +210,11 @@ async def archive_course(viewer: access.Viewer, course_id: int, *, clock: Clock 
         async with in_transaction():
             await course.save(update_fields=["status", "archived_at"])
             await audit.record(
-                audit.COURSE_ARCHIVED, actor=author, subject_type="course",
-                subject_id=course.id, details={"title": course.title},
+                audit.COURSE_ARCHIVED,
+                actor=author,
+                subject_type="course",
+                subject_id=course.id,
+                details={"title": course.title},
             )
     return course
 
@@ -216,26 +231,40 @@ async def duplicate_course(viewer: access.Viewer, course_id: int) -> Course:
     title = f"{source.title} (copy)"[:200]
     async with in_transaction():
         copy = await Course.create(
-            title=title, description=source.description, created_by=author,
+            title=title,
+            description=source.description,
+            created_by=author,
             duplicated_from=source,
         )
         for lesson in lessons:
             new_lesson = await Lesson.create(
-                course=copy, position=lesson.position, kind=lesson.kind, title=lesson.title,
-                duration_seconds=lesson.duration_seconds, video_url=lesson.video_url,
-                body=lesson.body, passing_score_percent=lesson.passing_score_percent,
+                course=copy,
+                position=lesson.position,
+                kind=lesson.kind,
+                title=lesson.title,
+                duration_seconds=lesson.duration_seconds,
+                video_url=lesson.video_url,
+                body=lesson.body,
+                passing_score_percent=lesson.passing_score_percent,
                 max_attempts=lesson.max_attempts,
             )
             for question in (q for q in questions if q.lesson_id == lesson.id):
                 new_question = await Question.create(
-                    lesson=new_lesson, position=question.position, prompt=question.prompt,
+                    lesson=new_lesson,
+                    position=question.position,
+                    prompt=question.prompt,
                     multiple_answers=question.multiple_answers,
                 )
                 await Choice.bulk_create(
                     [
-                        Choice(question=new_question, position=c.position, text=c.text,
-                               is_correct=c.is_correct)
-                        for c in choices if c.question_id == question.id
+                        Choice(
+                            question=new_question,
+                            position=c.position,
+                            text=c.text,
+                            is_correct=c.is_correct,
+                        )
+                        for c in choices
+                        if c.question_id == question.id
                     ]
                 )
     return copy

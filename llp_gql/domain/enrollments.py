@@ -45,7 +45,10 @@ async def enroll_self(viewer: access.Viewer, course_id: int) -> Enrollment:
                 learner_id=user.id, course_id=course.id, source=EnrollmentSource.SELF
             )
             await audit.record(
-                audit.ENROLLED, actor=user, subject_type="enrollment", subject_id=enrollment.id,
+                audit.ENROLLED,
+                actor=user,
+                subject_type="enrollment",
+                subject_id=enrollment.id,
                 details={"course_id": course.id, "course_title": course.title},
             )
     except IntegrityError:
@@ -69,13 +72,9 @@ async def assign_course(
     if not unique_ids:
         raise ValidationFailed("Choose at least one employee.", field="userIds")
     if len(unique_ids) > max_users:
-        raise ValidationFailed(
-            f"Assign to at most {max_users} employees at once.", field="userIds"
-        )
+        raise ValidationFailed(f"Assign to at most {max_users} employees at once.", field="userIds")
     course = await _open_course(course_id)
-    learners = {
-        u.id: u for u in await User.filter(id__in=unique_ids, company_id=company.id)
-    }
+    learners = {u.id: u for u in await User.filter(id__in=unique_ids, company_id=company.id)}
     if len(learners) != len(unique_ids):
         raise NotFound("User")
     existing = {
@@ -91,19 +90,26 @@ async def assign_course(
             try:
                 async with in_transaction():  # a savepoint, so one race does not undo the rest
                     enrollment = await Enrollment.create(
-                        learner_id=user_id, course_id=course.id,
-                        source=EnrollmentSource.ASSIGNED, assigned_by_id=admin.id,
+                        learner_id=user_id,
+                        course_id=course.id,
+                        source=EnrollmentSource.ASSIGNED,
+                        assigned_by_id=admin.id,
                         company_id=company.id,
                     )
             except IntegrityError:
                 enrollment = await Enrollment.get(learner_id=user_id, course_id=course.id)
             else:
                 await audit.record(
-                    audit.ASSIGNED, actor=admin, subject_type="enrollment",
-                    subject_id=enrollment.id, company_id=company.id,
+                    audit.ASSIGNED,
+                    actor=admin,
+                    subject_type="enrollment",
+                    subject_id=enrollment.id,
+                    company_id=company.id,
                     details={
-                        "course_id": course.id, "course_title": course.title,
-                        "learner_id": user_id, "learner_email": learners[user_id].email,
+                        "course_id": course.id,
+                        "course_title": course.title,
+                        "learner_id": user_id,
+                        "learner_email": learners[user_id].email,
                     },
                 )
             result.append(enrollment)
@@ -124,12 +130,17 @@ async def remove_enrollment(
     async with in_transaction():
         withdrawn = await withdraw_for_enrollments([enrollment.id], clock=clock)
         await audit.record(
-            audit.ENROLLMENT_REMOVED, actor=actor, subject_type="enrollment",
-            subject_id=enrollment.id, company_id=enrollment.company_id, at=clock(),
+            audit.ENROLLMENT_REMOVED,
+            actor=actor,
+            subject_type="enrollment",
+            subject_id=enrollment.id,
+            company_id=enrollment.company_id,
+            at=clock(),
             details={
-                "course_id": enrollment.course_id, "learner_id": learner.id,
-                "learner_email": learner.email, "certificates_withdrawn": withdrawn,
+                "course_id": enrollment.course_id,
+                "learner_id": learner.id,
+                "learner_email": learner.email,
+                "certificates_withdrawn": withdrawn,
             },
         )
         await enrollment.delete()
-

@@ -11,8 +11,9 @@ from llp_gql.schema.ids import decode_id
 
 
 def _payload(issued: auth.Issued) -> AuthPayload:
-    return AuthPayload(token=issued.token, expires_at=issued.expires_at,
-                       user=UserType.from_model(issued.user))
+    return AuthPayload(
+        token=issued.token, expires_at=issued.expires_at, user=UserType.from_model(issued.user)
+    )
 
 
 async def sign_up(info: Info, email: str, password: str, name: str) -> AuthPayload:
@@ -24,7 +25,10 @@ async def sign_up(info: Info, email: str, password: str, name: str) -> AuthPaylo
 async def login(info: Info, email: str, password: str) -> AuthPayload:
     context = info.context
     issued = await auth.login(
-        email, password, settings=context.settings, client_address=context.client_address,
+        email,
+        password,
+        settings=context.settings,
+        client_address=context.client_address,
         clock=context.clock,
     )
     return _payload(issued)

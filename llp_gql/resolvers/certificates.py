@@ -10,7 +10,9 @@ from llp_gql.schema.context import Info
 async def verify_certificate(info: Info, code: str) -> CertificateVerificationType:
     context = info.context
     await ratelimit.hit(
-        f"verify:{context.client_address}", limit=context.settings.verify_lookups_per_address,
-        now=context.clock(), message="Too many verification look-ups; wait a minute.",
+        f"verify:{context.client_address}",
+        limit=context.settings.verify_lookups_per_address,
+        now=context.clock(),
+        message="Too many verification look-ups; wait a minute.",
     )
     return CertificateVerificationType.from_domain(await certificates.verify(code))

@@ -16,7 +16,9 @@ async def list_courses(
     info: Info, first: int | None = 20, after: str | None = None
 ) -> Connection[CourseType]:
     return await paginate(
-        Course.filter(status=CourseStatus.PUBLISHED), first=first, after=after,
+        Course.filter(status=CourseStatus.PUBLISHED),
+        first=first,
+        after=after,
         maximum=info.context.settings.max_page_size,
         convert=lambda rows: [CourseType.from_model(r) for r in rows],
     )
@@ -28,9 +30,7 @@ async def get_course(info: Info, id: strawberry.ID) -> CourseType:
     return CourseType.from_model(row)
 
 
-async def create_course(
-    info: Info, title: str, description: str | None = None
-) -> CourseType:
+async def create_course(info: Info, title: str, description: str | None = None) -> CourseType:
     return CourseType.from_model(
         await courses.create_course(info.context.viewer, title, description)
     )

@@ -50,10 +50,14 @@ async def enroll(info: Info, course_id: strawberry.ID) -> EnrollmentType:
     return EnrollmentType.from_model(row)
 
 
-async def assign_course(info: Info, course_id: strawberry.ID, user_ids: list[strawberry.ID]) -> list[EnrollmentType]:
+async def assign_course(
+    info: Info, course_id: strawberry.ID, user_ids: list[strawberry.ID]
+) -> list[EnrollmentType]:
     context = info.context
     rows = await enrollments.assign_course(
-        context.viewer, decode_id("Course", course_id), decode_ids("User", user_ids),
+        context.viewer,
+        decode_id("Course", course_id),
+        decode_ids("User", user_ids),
         max_users=context.settings.max_assign_users,
     )
     return [EnrollmentType.from_model(row) for row in rows]
@@ -68,27 +72,44 @@ async def remove_enrollment(info: Info, enrollment_id: strawberry.ID) -> bool:
 
 
 async def record_video_progress(
-    info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID, from_second: float, to_second: float
+    info: Info,
+    enrollment_id: strawberry.ID,
+    lesson_id: strawberry.ID,
+    from_second: float,
+    to_second: float,
 ) -> ProgressResult:
     context = info.context
     outcome = await progress.record_video_progress(
-        context.viewer, decode_id("Enrollment", enrollment_id), decode_id("Lesson", lesson_id),
-        from_second, to_second, settings=context.settings, clock=context.clock,
+        context.viewer,
+        decode_id("Enrollment", enrollment_id),
+        decode_id("Lesson", lesson_id),
+        from_second,
+        to_second,
+        settings=context.settings,
+        clock=context.clock,
     )
     return _result(info, outcome)
 
 
-async def complete_lesson(info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID) -> ProgressResult:
+async def complete_lesson(
+    info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID
+) -> ProgressResult:
     context = info.context
     outcome = await progress.complete_lesson(
-        context.viewer, decode_id("Enrollment", enrollment_id), decode_id("Lesson", lesson_id),
-        settings=context.settings, clock=context.clock,
+        context.viewer,
+        decode_id("Enrollment", enrollment_id),
+        decode_id("Lesson", lesson_id),
+        settings=context.settings,
+        clock=context.clock,
     )
     return _result(info, outcome)
 
 
 async def submit_quiz(
-    info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID, answers: list[QuizAnswerInput]
+    info: Info,
+    enrollment_id: strawberry.ID,
+    lesson_id: strawberry.ID,
+    answers: list[QuizAnswerInput],
 ) -> QuizResult:
     context = info.context
     if len(answers) > MAX_ANSWERS:
@@ -102,13 +123,19 @@ async def submit_quiz(
             raise ValidationFailed("Too many choices.", field="answers")
         parsed[question_id] = decode_ids("Choice", [str(c) for c in answer.choice_ids])
     outcome = await quizzes.submit_quiz(
-        context.viewer, decode_id("Enrollment", enrollment_id), decode_id("Lesson", lesson_id),
-        parsed, settings=context.settings, clock=context.clock,
+        context.viewer,
+        decode_id("Enrollment", enrollment_id),
+        decode_id("Lesson", lesson_id),
+        parsed,
+        settings=context.settings,
+        clock=context.clock,
     )
     result = _result(info, outcome.progress)
     return QuizResult(
-        score_percent=outcome.score_percent, passed=outcome.passed,
-        attempts_left=outcome.attempts_left, lesson_progress=result.lesson_progress,
+        score_percent=outcome.score_percent,
+        passed=outcome.passed,
+        attempts_left=outcome.attempts_left,
+        lesson_progress=result.lesson_progress,
         enrollment=result.enrollment,
     )
 
@@ -118,7 +145,10 @@ async def grant_quiz_attempts(
 ) -> LessonProgressType:
     context = info.context
     outcome = await quizzes.grant_quiz_attempts(
-        context.viewer, decode_id("Enrollment", enrollment_id), decode_id("Lesson", lesson_id),
-        extra, clock=context.clock,
+        context.viewer,
+        decode_id("Enrollment", enrollment_id),
+        decode_id("Lesson", lesson_id),
+        extra,
+        clock=context.clock,
     )
     return LessonProgressType.from_state(outcome.lesson_state)

@@ -30,15 +30,21 @@ class CompanyType:
 
     @classmethod
     def from_model(cls, row: Company) -> CompanyType:
-        return cls(id=strawberry.ID(encode_id("Company", row.id)), name=row.name,
-                   has_logo=row.logo_updated_at is not None, pk=row.id)
+        return cls(
+            id=strawberry.ID(encode_id("Company", row.id)),
+            name=row.name,
+            has_logo=row.logo_updated_at is not None,
+            pk=row.id,
+        )
 
     @strawberry.field(permission_classes=[CanManageCompany])
     async def employees(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[UserType]:
         users = await paginate(
-            User.filter(company_id=self.pk), first=first, after=after,
+            User.filter(company_id=self.pk),
+            first=first,
+            after=after,
             maximum=info.context.settings.max_page_size,
             convert=lambda rows: [UserType.from_model(r) for r in rows],
         )
@@ -46,8 +52,12 @@ class CompanyType:
 
     @strawberry.field(permission_classes=[CanManageCompany])
     async def enrollments(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        course_id: strawberry.ID | None = None, status: EnrollmentStatus | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        course_id: strawberry.ID | None = None,
+        status: EnrollmentStatus | None = None,
     ) -> Connection[EnrollmentRef]:
         from llp_gql.schema.learning import EnrollmentType
 
@@ -64,7 +74,10 @@ class CompanyType:
                 query = query.filter(completed_at__isnull=True, progress__id__isnull=False)
             query = query.distinct()
         return await paginate(
-            query, first=first, after=after, maximum=info.context.settings.max_page_size,
+            query,
+            first=first,
+            after=after,
+            maximum=info.context.settings.max_page_size,
             convert=lambda rows: [EnrollmentType.from_model(r) for r in rows],
         )
 
@@ -80,8 +93,14 @@ class UserType:
 
     @classmethod
     def from_model(cls, row: User) -> UserType:
-        return cls(id=strawberry.ID(encode_id("User", row.id)), email=row.email, name=row.name,
-                   account_type=row.account_type, role=row.role, company_pk=row.company_id)
+        return cls(
+            id=strawberry.ID(encode_id("User", row.id)),
+            email=row.email,
+            name=row.name,
+            account_type=row.account_type,
+            role=row.role,
+            company_pk=row.company_id,
+        )
 
     @strawberry.field
     async def company(self, info: Info) -> CompanyType | None:

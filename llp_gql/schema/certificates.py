@@ -27,9 +27,14 @@ class CertificateType:
 
     @classmethod
     def from_model(cls, row: Certificate, enrollment: Enrollment) -> CertificateType:
-        return cls(id=strawberry.ID(encode_id("Certificate", row.id)), issued_at=row.issued_at,
-                   course_title=row.course_title, learner_name=row.learner_name, row=row,
-                   enrollment=enrollment)
+        return cls(
+            id=strawberry.ID(encode_id("Certificate", row.id)),
+            issued_at=row.issued_at,
+            course_title=row.course_title,
+            learner_name=row.learner_name,
+            row=row,
+            enrollment=enrollment,
+        )
 
     @strawberry.field(description="Whether you may download it (and see its code).")
     def can_download(self, info: Info) -> bool:
@@ -47,8 +52,9 @@ class CertificateType:
         context = info.context
         viewer = context.viewer
         assert viewer is not None  # CanDownloadCertificate admits only logged-in users
-        return download_url(context.settings, certificate_id=self.row.id, user_id=viewer.id,
-                            now=context.clock())
+        return download_url(
+            context.settings, certificate_id=self.row.id, user_id=viewer.id, now=context.clock()
+        )
 
 
 @strawberry.type(name="CertificateVerification")
@@ -61,6 +67,10 @@ class CertificateVerificationType:
 
     @classmethod
     def from_domain(cls, found: Verification) -> CertificateVerificationType:
-        return cls(status=found.status, course_title=found.course_title,
-                   learner_name=found.learner_name, issued_at=found.issued_at,
-                   withdrawn_at=found.withdrawn_at)
+        return cls(
+            status=found.status,
+            course_title=found.course_title,
+            learner_name=found.learner_name,
+            issued_at=found.issued_at,
+            withdrawn_at=found.withdrawn_at,
+        )

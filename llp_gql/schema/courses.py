@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from llp_gql.domain.courses import ChoiceSpec, LessonSpec, QuestionSpec
-from llp_gql.models import Choice, Course, Lesson, LessonKind as LessonKindModel, Question
+from llp_gql.models import Choice, Course, Lesson, Question
+from llp_gql.models import LessonKind as LessonKindModel
 from llp_gql.schema.context import Info
 from llp_gql.schema.enums import CourseStatus, LessonKind
 from llp_gql.schema.ids import encode_id
@@ -24,8 +25,9 @@ class ChoiceType:
 
     @classmethod
     def from_model(cls, row: Choice) -> ChoiceType:
-        return cls(id=strawberry.ID(encode_id("Choice", row.id)), text=row.text,
-                   _is_correct=row.is_correct)
+        return cls(
+            id=strawberry.ID(encode_id("Choice", row.id)), text=row.text, _is_correct=row.is_correct
+        )
 
 
 @strawberry.type(name="Question")
@@ -42,8 +44,12 @@ class QuestionType:
 
     @classmethod
     def from_model(cls, row: Question) -> QuestionType:
-        return cls(id=strawberry.ID(encode_id("Question", row.id)), prompt=row.prompt,
-                   multiple_answers=row.multiple_answers, pk=row.id)
+        return cls(
+            id=strawberry.ID(encode_id("Question", row.id)),
+            prompt=row.prompt,
+            multiple_answers=row.multiple_answers,
+            pk=row.id,
+        )
 
 
 @strawberry.type(name="Quiz")
@@ -94,12 +100,21 @@ class LessonType:
         if row.kind == LessonKindModel.QUIZ:
             quiz = QuizType(
                 passing_score_percent=row.passing_score_percent or 0,
-                max_attempts=row.max_attempts, lesson_id=row.id, course_id=row.course_id,
+                max_attempts=row.max_attempts,
+                lesson_id=row.id,
+                course_id=row.course_id,
             )
         return cls(
-            id=strawberry.ID(encode_id("Lesson", row.id)), position=row.position,
-            kind=row.kind, title=row.title, duration_seconds=row.duration_seconds, pk=row.id,
-            course_id=row.course_id, _video_url=row.video_url, _body=row.body, _quiz=quiz,
+            id=strawberry.ID(encode_id("Lesson", row.id)),
+            position=row.position,
+            kind=row.kind,
+            title=row.title,
+            duration_seconds=row.duration_seconds,
+            pk=row.id,
+            course_id=row.course_id,
+            _video_url=row.video_url,
+            _body=row.body,
+            _quiz=quiz,
         )
 
 
@@ -118,8 +133,13 @@ class CourseType:
 
     @classmethod
     def from_model(cls, row: Course) -> CourseType:
-        return cls(id=strawberry.ID(encode_id("Course", row.id)), title=row.title,
-                   description=row.description, status=row.status, pk=row.id)
+        return cls(
+            id=strawberry.ID(encode_id("Course", row.id)),
+            title=row.title,
+            description=row.description,
+            status=row.status,
+            pk=row.id,
+        )
 
 
 @strawberry.input
@@ -147,9 +167,13 @@ class LessonInput:
 
     def to_spec(self) -> LessonSpec:
         return LessonSpec(
-            kind=LessonKindModel(self.kind), title=self.title,
-            duration_seconds=self.duration_seconds, video_url=self.video_url, body=self.body,
-            passing_score_percent=self.passing_score_percent, max_attempts=self.max_attempts,
+            kind=LessonKindModel(self.kind),
+            title=self.title,
+            duration_seconds=self.duration_seconds,
+            video_url=self.video_url,
+            body=self.body,
+            passing_score_percent=self.passing_score_percent,
+            max_attempts=self.max_attempts,
             questions=tuple(
                 QuestionSpec(q.prompt, tuple(ChoiceSpec(c.text, c.is_correct) for c in q.choices))
                 for q in self.questions or ()

@@ -1,25 +1,45 @@
-"""GraphQL enums, mirroring the domain's StrEnums one for one."""
+"""GraphQL enums: the domain's own StrEnums, registered with strawberry.
+
+``strawberry.enum`` marks the class itself, so the schema uses the domain's
+enums directly: no conversion between layers, and mypy sees real types.
+"""
 
 from __future__ import annotations
 
 import strawberry
 
-from llp_gql.domain.certificates import VerificationStatus as _VerificationStatus
-from llp_gql.domain.state import BlockerReason as _BlockerReason
-from llp_gql.domain.state import EnrollmentStatus as _EnrollmentStatus
-from llp_gql.models import AccountType as _AccountType
-from llp_gql.models import CourseStatus as _CourseStatus
-from llp_gql.models import EnrollmentSource as _EnrollmentSource
-from llp_gql.models import LessonKind as _LessonKind
-from llp_gql.models import LessonStatus as _LessonStatus
-from llp_gql.models import Role as _Role
+from llp_gql.domain.certificates import VerificationStatus
+from llp_gql.domain.state import BlockerReason, EnrollmentStatus
+from llp_gql.models import (
+    AccountType,
+    CourseStatus,
+    EnrollmentSource,
+    LessonKind,
+    LessonStatus,
+    Role,
+)
 
-AccountType = strawberry.enum(_AccountType, name="AccountType")
-Role = strawberry.enum(_Role, name="Role")
-CourseStatus = strawberry.enum(_CourseStatus, name="CourseStatus")
-LessonKind = strawberry.enum(_LessonKind, name="LessonKind")
-EnrollmentSource = strawberry.enum(_EnrollmentSource, name="EnrollmentSource")
-EnrollmentStatus = strawberry.enum(_EnrollmentStatus, name="EnrollmentStatus")
-LessonStatus = strawberry.enum(_LessonStatus, name="LessonStatus")
-BlockerReason = strawberry.enum(_BlockerReason, name="BlockerReason")
-VerificationStatus = strawberry.enum(_VerificationStatus, name="VerificationStatus")
+for _enum in (
+    AccountType,
+    Role,
+    CourseStatus,
+    LessonKind,
+    EnrollmentSource,
+    EnrollmentStatus,
+    LessonStatus,
+    BlockerReason,
+    VerificationStatus,
+):
+    _ = strawberry.enum(_enum)
+
+__all__ = [
+    "AccountType",
+    "BlockerReason",
+    "CourseStatus",
+    "EnrollmentSource",
+    "EnrollmentStatus",
+    "LessonKind",
+    "LessonStatus",
+    "Role",
+    "VerificationStatus",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 
 from llp_gql.errors import NotFound
 
@@ -30,5 +31,5 @@ def decode_id(type_name: str, value: str) -> int:
     return int(number)
 
 
-def decode_ids(type_name: str, values: list[str]) -> list[int]:
+def decode_ids(type_name: str, values: Sequence[str]) -> list[int]:
     return [decode_id(type_name, v) for v in values]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,6 +14,9 @@ from llp_gql.schema.context import Info
 from llp_gql.schema.courses import CourseType, LessonType
 from llp_gql.schema.enums import BlockerReason, EnrollmentSource, EnrollmentStatus, LessonStatus
 from llp_gql.schema.ids import encode_id
+
+if TYPE_CHECKING:
+    from llp_gql.schema.certificates import CertificateType
 
 CertificateRef = Annotated["CertificateType", strawberry.lazy("llp_gql.schema.certificates")]
 
@@ -32,10 +35,14 @@ class LessonProgressType:
     @classmethod
     def from_state(cls, item: domain_state.LessonState) -> LessonProgressType:
         return cls(
-            lesson=LessonType.from_model(item.lesson), status=item.status,
-            covered_seconds=item.covered_seconds, best_score_percent=item.best_score_percent,
-            attempts_used=item.attempts_used, attempts_left=item.attempts_left,
-            completed_at=item.completed_at, last_saved_at=item.last_saved_at,
+            lesson=LessonType.from_model(item.lesson),
+            status=item.status,
+            covered_seconds=item.covered_seconds,
+            best_score_percent=item.best_score_percent,
+            attempts_used=item.attempts_used,
+            attempts_left=item.attempts_left,
+            completed_at=item.completed_at,
+            last_saved_at=item.last_saved_at,
         )
 
 
@@ -59,9 +66,13 @@ class EnrollmentType:
         cls, row: Enrollment, state: domain_state.EnrollmentState | None = None
     ) -> EnrollmentType:
         """``state``: already computed by a mutation, saving the loaders a trip."""
-        return cls(id=strawberry.ID(encode_id("Enrollment", row.id)), source=row.source,
-                   completed_at=row.completed_at, row=row,
-                   cached={"state": state} if state else {})
+        return cls(
+            id=strawberry.ID(encode_id("Enrollment", row.id)),
+            source=row.source,
+            completed_at=row.completed_at,
+            row=row,
+            cached={"state": state} if state else {},
+        )
 
     async def _state(self, info: Info) -> domain_state.EnrollmentState:
         if "state" not in self.cached:

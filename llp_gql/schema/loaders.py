@@ -26,8 +26,14 @@ R = TypeVar("R")
 
 # A certificate's PDF and logo are large; lists never need them.
 CERTIFICATE_FIELDS = (
-    "id", "enrollment_id", "verification_code", "learner_name", "course_title", "issued_at",
-    "sha256", "company_name",
+    "id",
+    "enrollment_id",
+    "verification_code",
+    "learner_name",
+    "course_title",
+    "issued_at",
+    "sha256",
+    "company_name",
 )
 
 

@@ -83,7 +83,9 @@ async def paginate(
     has_next = len(rows) > size
     rows = rows[:size]
     nodes = convert(rows)
-    edges = [Edge(cursor=encode_cursor(row.id), node=node) for row, node in zip(rows, nodes)]
+    edges = [
+        Edge(cursor=encode_cursor(row.id), node=node) for row, node in zip(rows, nodes, strict=True)
+    ]
 
     async def count() -> int:
         total: int = await query.count()

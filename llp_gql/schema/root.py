@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.permission import BasePermission
 
 from llp_gql.resolvers import accounts as account_resolvers
 from llp_gql.resolvers import certificates as certificate_resolvers
@@ -10,12 +11,11 @@ from llp_gql.resolvers import courses as course_resolvers
 from llp_gql.resolvers import learning as learning_resolvers
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.certificates import CertificateVerificationType
-from llp_gql.schema.courses import CourseType, LessonInput, LessonType
+from llp_gql.schema.courses import CourseType, LessonType
 from llp_gql.schema.learning import (
     EnrollmentType,
     LessonProgressType,
     ProgressResult,
-    QuizAnswerInput,
     QuizResult,
 )
 from llp_gql.schema.pagination import Connection
@@ -27,8 +27,8 @@ PUBLIC_FIELDS = frozenset(
     {"me", "courses", "course", "verifyCertificate", "signUp", "login", "company"}
 )
 
-authenticated = [IsAuthenticated]
-staff = [IsAuthenticated, IsStaff]
+authenticated: list[type[BasePermission]] = [IsAuthenticated]
+staff: list[type[BasePermission]] = [IsAuthenticated, IsStaff]
 
 
 @strawberry.type
@@ -56,7 +56,9 @@ class Query:
 class Mutation:
     sign_up: AuthPayload = strawberry.mutation(resolver=account_resolvers.sign_up)
     login: AuthPayload = strawberry.mutation(resolver=account_resolvers.login)
-    logout: bool = strawberry.mutation(resolver=account_resolvers.logout, permission_classes=authenticated)
+    logout: bool = strawberry.mutation(
+        resolver=account_resolvers.logout, permission_classes=authenticated
+    )
     enroll: EnrollmentType = strawberry.mutation(
         resolver=learning_resolvers.enroll, permission_classes=authenticated
     )

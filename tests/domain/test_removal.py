@@ -24,8 +24,9 @@ from tests.domain import assign, enroll_self, finish_before, stored
 from tests.factories import PASSWORD, World
 
 
-async def _complete(learner: User, enrollment: Enrollment, clock: FakeClock,
-                    settings: Settings) -> Certificate:
+async def _complete(
+    learner: User, enrollment: Enrollment, clock: FakeClock, settings: Settings
+) -> Certificate:
     await finish_before(learner, enrollment, 99, clock=clock, settings=settings)
     return await Certificate.get(enrollment_id=enrollment.id)
 
@@ -58,7 +59,8 @@ async def test_remove_enrollment_withdraws_and_reassign_starts_fresh(
     found = await verify(certificate.verification_code)
     assert found.status == VerificationStatus.WITHDRAWN
     assert found.withdrawn_at == clock()
-    assert found.learner_name is None and found.course_title is None
+    assert found.learner_name is None
+    assert found.course_title is None
     assert await AuditEvent.all().count() == audit_before + 1
     # and assigning again starts from nothing
     [again] = await enrollments.assign_course(
