@@ -70,3 +70,72 @@ def test_migrate_and_create_staff_from_another_directory(tmp_path: Path) -> None
     )
     assert again.returncode != 0
     assert "already exists" in again.stderr
+
+
+def test_demo_seed_is_idempotent_and_exports_certificates(tmp_path: Path) -> None:
+    # given a migrated database seeded twice with the demo world (as `llp-gql demo` does)
+    env = {
+        **os.environ,
+        "LLP_ENV": "dev",
+        "LLP_DATABASE_URL": f"sqlite://{tmp_path / 'demo.sqlite3'}",
+        "PYTHONPATH": str(ROOT),
+    }
+    seed = (
+        "import asyncio; from llp_gql.db import migrate; from llp_gql.demo import seed_demo;"
+        "from llp_gql.settings import Settings; s = Settings.from_env();"
+        "asyncio.run(migrate(s.database_url)); asyncio.run(seed_demo(s)); asyncio.run(seed_demo(s))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", seed],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    # when the company's certificates are exported from the command line
+    out = tmp_path / "acme.zip"
+    export = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "llp_gql.cli",
+            "export-certificates",
+            "--company",
+            "Acme Corp",
+            "--out",
+            str(out),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # then the seeded certificate is there once (the second seed added nothing)
+    assert export.returncode == 0, export.stderr
+    import zipfile
+
+    names = zipfile.ZipFile(out).namelist()
+    assert len([n for n in names if n.endswith(".pdf")]) == 1
+    assert "manifest.csv" in names
+    missing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "llp_gql.cli",
+            "export-certificates",
+            "--company",
+            "Nope",
+            "--out",
+            str(tmp_path / "x.zip"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert missing.returncode == 2
+    assert not (tmp_path / "x.zip").exists()

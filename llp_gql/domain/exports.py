@@ -1,0 +1,66 @@
+"""Selecting a company's certificates for export, in batches of bounded size."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from llp_gql.domain import access
+from llp_gql.errors import ValidationFailed
+from llp_gql.models import Certificate, Company
+
+BATCH = 50  # certificates (with their PDFs) held in memory at once
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFilter:
+    course_id: int | None = None
+    learner_id: int | None = None
+    issued_from: datetime | None = None
+    issued_to: datetime | None = None
+
+    def check(self) -> None:
+        if self.issued_from and self.issued_to and self.issued_from > self.issued_to:
+            raise ValidationFailed("The start date is after the end date.", field="from")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    certificate: Certificate
+    learner_email: str
+
+
+async def company_for_export(viewer: access.Viewer) -> Company:
+    """Only a company's admins export its certificates."""
+    return await access.access_own_company(viewer)
+
+
+async def selected_ids(company_id: int, selection: ExportFilter) -> list[int]:
+    """Ids of the matching certificates, oldest first. Only ASSIGNED enrollments carry a
+    company, so an employee's own SELF courses (if any) never leak into the export."""
+    selection.check()
+    query = Certificate.filter(enrollment__company_id=company_id)
+    if selection.course_id is not None:
+        query = query.filter(enrollment__course_id=selection.course_id)
+    if selection.learner_id is not None:
+        query = query.filter(enrollment__learner_id=selection.learner_id)
+    if selection.issued_from is not None:
+        query = query.filter(issued_at__gte=selection.issued_from)
+    if selection.issued_to is not None:
+        query = query.filter(issued_at__lte=selection.issued_to)
+    ids: list[int] = await query.order_by("issued_at", "id").values_list(  # type: ignore[assignment]
+        "id", flat=True
+    )
+    return ids
+
+
+async def iter_certificates(ids: list[int]) -> AsyncIterator[Certificate]:
+    """The certificates of ``ids`` with their PDFs, ``BATCH`` at a time (constant memory)."""
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        rows = {row.id: row for row in await Certificate.filter(id__in=chunk)}
+        for certificate_id in chunk:
+            row = rows.get(certificate_id)
+            if row is not None:  # removed since the selection: skip it
+                yield row
