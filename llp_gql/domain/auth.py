@@ -65,7 +65,7 @@ async def login(
     )
     user = await User.get_or_none(email=address)
     if not await check_password(user, password) or user is None:
-        raise ValidationFailed(BAD_LOGIN)
+        raise Unauthenticated(BAD_LOGIN)
     return await issue_token(user, settings=settings, kind=kind, clock=clock)
 
 

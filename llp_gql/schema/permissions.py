@@ -55,7 +55,7 @@ class CanManageCompany(_Rule):
     message = "Only this company's admins can see its lists."
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        return access.may_manage_company(info.context.viewer, source.id)
+        return access.may_manage_company(info.context.viewer, source.pk)
 
 
 class CanSeeLessonContent(_Rule):

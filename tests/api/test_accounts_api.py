@@ -1,0 +1,92 @@
+"""Logging in and out, tokens, and the company lists over GraphQL."""
+
+from __future__ import annotations
+
+import httpx
+
+from llp_gql.domain.clock import FakeClock
+from llp_gql.settings import Settings
+from tests.domain import assign, finish_before
+from tests.factories import PASSWORD, World
+from tests.gql import fails, gid, ok, post, token_for
+
+LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token expiresAt } }"
+ME = "{ me { email role accountType company { name } } }"
+
+
+async def test_login_me_logout(client: httpx.AsyncClient, world: World) -> None:
+    data = await ok(client, LOGIN, {"e": "ADMIN@acme.example ", "p": PASSWORD})
+    token = data["login"]["token"]
+    me = (await ok(client, ME, token=token))["me"]
+    assert me == {
+        "email": "admin@acme.example",
+        "role": "COMPANY_ADMIN",
+        "accountType": "EMPLOYEE",
+        "company": {"name": "Acme Corp"},
+    }
+    assert (await ok(client, "mutation { logout }", token=token))["logout"] is True
+    # the token is dead: the caller is anonymous again
+    assert (await ok(client, ME, token=token))["me"] is None
+    await fails(client, "UNAUTHENTICATED", "mutation { logout }", token=token)
+
+
+async def test_wrong_password_and_unknown_user_look_the_same(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    wrong = await fails(
+        client, "UNAUTHENTICATED", LOGIN, {"e": "admin@acme.example", "p": "not the password"}
+    )
+    unknown = await fails(
+        client, "UNAUTHENTICATED", LOGIN, {"e": "nobody@acme.example", "p": "not the password"}
+    )
+    assert wrong["errors"][0]["message"] == unknown["errors"][0]["message"]
+
+
+async def test_tokens_expire(
+    client: httpx.AsyncClient, world: World, clock: FakeClock, settings: Settings
+) -> None:
+    token = (await ok(client, LOGIN, {"e": "ann@mail.example", "p": PASSWORD}))["login"]["token"]
+    clock.advance(settings.token_ttl_seconds + 1)
+    assert (await ok(client, ME, token=token))["me"] is None
+    await fails(client, "UNAUTHENTICATED", "{ myEnrollments { id } }", token=token)
+
+
+async def test_sign_up_refuses_bad_input_and_stores_nothing(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    signup = (
+        "mutation($e: String!, $p: String!, $n: String!) { signUp(email: $e, "
+        "password: $p, name: $n) { token } }"
+    )
+    await fails(client, "VALIDATION", signup, {"e": "not-an-email", "p": PASSWORD, "n": "X"})
+    await fails(client, "VALIDATION", signup, {"e": "x@mail.example", "p": "short", "n": "X"})
+    await fails(client, "VALIDATION", signup, {"e": "x@mail.example", "p": PASSWORD, "n": "  "})
+    await fails(client, "CONFLICT", signup, {"e": "Ann@Mail.example", "p": PASSWORD, "n": "A"})
+    assert (await post(client, LOGIN, {"e": "x@mail.example", "p": PASSWORD}))["errors"]
+
+
+async def test_company_enrollments_filter_by_status_and_course(
+    client: httpx.AsyncClient, world: World, clock: FakeClock, settings: Settings
+) -> None:
+    done = await assign(world, world.employee_x)
+    await finish_before(world.employee_x, done, 99, clock=clock, settings=settings)
+    started = await assign(world, world.employee_x2)
+    await finish_before(world.employee_x2, started, 2, clock=clock, settings=settings)
+    admin = await token_for(world.admin_x, settings)
+    query = """query($s: EnrollmentStatus, $c: ID) { company { enrollments(status: $s,
+      courseId: $c) { totalCount edges { node { id status } } } } }"""
+    for status, expected in [("COMPLETED", done.id), ("IN_PROGRESS", started.id)]:
+        page = (await ok(client, query, {"s": status}, admin))["company"]["enrollments"]
+        assert page["totalCount"] == 1
+        assert page["edges"][0]["node"] == {"id": gid("Enrollment", expected), "status": status}
+    none = await ok(client, query, {"s": "NOT_STARTED"}, admin)
+    assert none["company"]["enrollments"]["totalCount"] == 0
+    other_course = await ok(client, query, {"c": gid("Course", world.draft.id)}, admin)
+    assert other_course["company"]["enrollments"]["totalCount"] == 0
+
+
+async def test_pages_are_capped(client: httpx.AsyncClient, world: World) -> None:
+    await fails(client, "PAGE_TOO_LARGE", "{ courses(first: 101) { totalCount } }")
+    await fails(client, "PAGE_TOO_LARGE", "{ courses(first: 99999999) { totalCount } }")
+    await fails(client, "VALIDATION", "{ courses(first: -1) { totalCount } }")
+    await fails(client, "VALIDATION", '{ courses(after: "garbage") { totalCount } }')
