@@ -1,0 +1,323 @@
+"""Staff course authoring: list, create, the editor with its add-lesson form, preview,
+publish, duplicate and archive. Every rule (frozen published courses, what a lesson
+of each kind needs) is the domain's; these pages only collect input and show errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from tortoise.functions import Count
+
+from admin_ui import web
+from admin_ui.employees import search_term
+from llp_gql.domain import access, courses
+from llp_gql.errors import LLPError, ValidationFailed
+from llp_gql.models import (
+    Choice,
+    Course,
+    CourseStatus,
+    Enrollment,
+    Lesson,
+    LessonKind,
+    Question,
+    User,
+)
+
+PAGE_SIZE = 20
+DEFAULT_QUESTION_ROWS = 3
+MAX_QUESTION_ROWS = 10
+CHOICES_PER_QUESTION = 4
+COURSE_FIELDS = {"title", "description"}
+LESSON_FIELDS = {
+    "kind",
+    "title",
+    "duration_seconds",
+    "video_url",
+    "body",
+    "passing_score_percent",
+    "max_attempts",
+    "questions",
+}
+# Domain fields are named as in the GraphQL API; the form speaks to people.
+_FIELD_FROM_DOMAIN = {
+    "durationSeconds": "duration_seconds",
+    "videoUrl": "video_url",
+    "passingScorePercent": "passing_score_percent",
+    "maxAttempts": "max_attempts",
+}
+_FRIENDLY = {
+    "duration_seconds": "Enter the length of the video in seconds (more than 0, at most 24 hours).",
+    "video_url": "Enter the address of the video, starting with https:// or http://.",
+    "passing_score_percent": "Enter a pass mark between 1 and 100 percent.",
+    "max_attempts": "Enter 1 to 100 attempts, or leave it empty for unlimited attempts.",
+}
+KIND_LABELS = {
+    LessonKind.VIDEO: "Video",
+    LessonKind.READING: "Reading",
+    LessonKind.ACTIVITY: "Activity",
+    LessonKind.QUIZ: "Quiz",
+}
+
+
+def _status_filter(raw: str) -> CourseStatus | None:
+    try:
+        return CourseStatus(raw)
+    except ValueError:
+        return None
+
+
+@web.page(web.staff)
+async def course_list(request: Request, user: User) -> Response:
+    q = search_term(request)
+    status = _status_filter(request.query_params.get("status", ""))
+    query = Course.all()
+    if status is not None:
+        query = query.filter(status=status)
+    if q:
+        query = query.filter(title__icontains=q)
+    pager = web.pager(request, await query.count(), PAGE_SIZE)
+    rows = (
+        await query.annotate(lesson_count=Count("lessons"))
+        .order_by("-created_at", "-id")
+        .offset(pager.offset)
+        .limit(pager.size)
+    )
+    enrolled: dict[int, int] = dict.fromkeys((c.id for c in rows), 0)
+    for course_id in await web.ids(Enrollment.filter(course_id__in=list(enrolled)), "course_id"):
+        enrolled[course_id] += 1
+    return web.render(
+        request,
+        "staff_courses.html",
+        {
+            "rows": [(c, getattr(c, "lesson_count", 0), enrolled[c.id]) for c in rows],
+            "q": q,
+            "status": status.value if status else "",
+            "statuses": [s.value for s in CourseStatus],
+            "pager": pager,
+        },
+    )
+
+
+@web.page(web.staff)
+async def course_new(request: Request, user: User) -> Response:
+    if request.method == "GET":
+        return web.render(request, "staff_course_new.html", {"values": {}, "errors": {}})
+    form = await web.read_form(request)
+    values = {name: web.text(form, name) for name in COURSE_FIELDS}
+    try:
+        course = await courses.create_course(user, values["title"], values["description"])
+    except LLPError as exc:
+        return web.render(
+            request,
+            "staff_course_new.html",
+            {"values": values, "errors": web.errors_of(exc, COURSE_FIELDS)},
+            status=422,
+        )
+    return web.redirect(f"/admin/staff/courses/{course.id}?done=course-created")
+
+
+# -- the editor ----------------------------------------------------------------------------
+
+
+async def _outline(course: Course) -> list[dict[str, object]]:
+    """Lessons with their questions and choices (answer keys included: staff only)."""
+    lessons = await Lesson.filter(course_id=course.id).order_by("position")
+    questions = await Question.filter(lesson_id__in=[x.id for x in lessons]).order_by("position")
+    choices = await Choice.filter(question_id__in=[q.id for q in questions]).order_by("position")
+    return [
+        {
+            "lesson": lesson,
+            "kind_label": KIND_LABELS[lesson.kind],
+            "questions": [
+                (question, [c for c in choices if c.question_id == question.id])
+                for question in questions
+                if question.lesson_id == lesson.id
+            ],
+        }
+        for lesson in lessons
+    ]
+
+
+def _kind(raw: str | None) -> LessonKind:
+    try:
+        return LessonKind(raw or LessonKind.VIDEO)
+    except ValueError:
+        return LessonKind.VIDEO
+
+
+def _rows(raw: str | None) -> int:
+    rows = web.int_or_none(raw) or DEFAULT_QUESTION_ROWS
+    return min(max(rows, 1), MAX_QUESTION_ROWS)
+
+
+async def _editor(
+    request: Request,
+    user: User,
+    course: Course,
+    *,
+    kind: LessonKind,
+    rows: int,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    return web.render(
+        request,
+        "staff_course.html",
+        {
+            "course": course,
+            "outline": await _outline(course),
+            "is_draft": course.status == CourseStatus.DRAFT,
+            "enrollments": await Enrollment.filter(course_id=course.id).count(),
+            "kind": kind.value,
+            "kinds": [(k.value, label) for k, label in KIND_LABELS.items()],
+            "question_rows": range(1, rows + 1),
+            "choice_rows": range(1, CHOICES_PER_QUESTION + 1),
+            "rows": rows,
+            "more_rows": min(rows + 2, MAX_QUESTION_ROWS),
+            "values": values or {},
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@web.page(web.staff)
+async def course_editor(request: Request, user: User) -> Response:
+    course = await access.access_course(user, request.path_params["course_id"])
+    params = request.query_params
+    return await _editor(
+        request, user, course, kind=_kind(params.get("kind")), rows=_rows(params.get("rows"))
+    )
+
+
+def _questions(form: FormData, rows: int) -> list[courses.QuestionSpec]:
+    """Question rows with any content, in order; empty choice rows are left out."""
+    specs: list[courses.QuestionSpec] = []
+    for number in range(1, rows + 1):
+        prompt = web.text(form, f"q{number}_prompt")
+        choices = [
+            courses.ChoiceSpec(
+                text=web.text(form, f"q{number}_c{c}_text"),
+                is_correct=web.text(form, f"q{number}_c{c}_correct") == "on",
+            )
+            for c in range(1, CHOICES_PER_QUESTION + 1)
+        ]
+        filled = [choice for choice in choices if choice.text.strip()]
+        if prompt.strip() or filled:
+            specs.append(courses.QuestionSpec(prompt=prompt, choices=filled))
+    return specs
+
+
+def _lesson_spec(form: FormData, kind: LessonKind, rows: int) -> courses.LessonSpec:
+    """The spec the domain validates; numbers that are not numbers are refused here."""
+    numbers: dict[str, float | int | None] = {}
+    parsers = (
+        ("duration_seconds", web.float_or_none),
+        ("passing_score_percent", web.int_or_none),
+        ("max_attempts", web.int_or_none),
+    )
+    for name, parse in parsers:
+        raw = web.text(form, name, limit=40)
+        numbers[name] = parse(raw)
+        if raw.strip() and numbers[name] is None:
+            raise ValidationFailed(_FRIENDLY[name], field=name)
+    duration = numbers["duration_seconds"]
+    score = numbers["passing_score_percent"]
+    attempts = numbers["max_attempts"]
+    return courses.LessonSpec(
+        kind=kind,
+        title=web.text(form, "title", limit=1000),
+        duration_seconds=float(duration) if duration is not None else None,
+        video_url=web.text(form, "video_url", limit=3000) or None,
+        body=web.text(form, "body") or None,
+        passing_score_percent=int(score) if score is not None else None,
+        max_attempts=int(attempts) if attempts is not None else None,
+        questions=_questions(form, rows) if kind == LessonKind.QUIZ else (),
+    )
+
+
+def _lesson_error(exc: LLPError) -> dict[str, str]:
+    field = _FIELD_FROM_DOMAIN.get(exc.field or "", exc.field or "")
+    if field.startswith("questions"):
+        field = "questions"
+    if field not in LESSON_FIELDS:
+        return {"__all__": exc.message}
+    return {field: _FRIENDLY.get(field, exc.message)}
+
+
+@web.page(web.staff)
+async def lesson_add(request: Request, user: User) -> Response:
+    course = await access.access_course(user, request.path_params["course_id"])
+    form = await web.read_form(request)
+    raw_kind = web.text(form, "kind", limit=20)
+    kind = _kind(raw_kind)
+    rows = _rows(web.text(form, "rows", limit=5))
+    values = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+    try:
+        if raw_kind not in {k.value for k in LessonKind}:
+            raise ValidationFailed("Choose the kind of lesson.", field="kind")
+        _ = await courses.add_lesson(user, course.id, _lesson_spec(form, kind, rows))
+    except LLPError as exc:
+        return await _editor(
+            request,
+            user,
+            course,
+            kind=kind,
+            rows=rows,
+            values=values,
+            errors=_lesson_error(exc),
+            status=422,
+        )
+    return web.redirect(f"/admin/staff/courses/{course.id}?kind={kind.value}&done=lesson-added")
+
+
+async def _course_action(request: Request, user: User, action: str) -> Response:
+    course = await access.access_course(user, request.path_params["course_id"])
+    clock = web.clock_of(request)
+    try:
+        if action == "publish":
+            _ = await courses.publish_course(user, course.id, clock=clock)
+            return web.redirect(f"/admin/staff/courses/{course.id}?done=published")
+        if action == "archive":
+            _ = await courses.archive_course(user, course.id, clock=clock)
+            return web.redirect(f"/admin/staff/courses/{course.id}?done=archived")
+        copy = await courses.duplicate_course(user, course.id)
+        return web.redirect(f"/admin/staff/courses/{copy.id}?done=duplicated")
+    except LLPError as exc:
+        await course.refresh_from_db()
+        return await _editor(
+            request,
+            user,
+            course,
+            kind=LessonKind.VIDEO,
+            rows=DEFAULT_QUESTION_ROWS,
+            errors={"action": exc.message},
+            status=422,
+        )
+
+
+@web.page(web.staff)
+async def course_publish(request: Request, user: User) -> Response:
+    return await _course_action(request, user, "publish")
+
+
+@web.page(web.staff)
+async def course_archive(request: Request, user: User) -> Response:
+    return await _course_action(request, user, "archive")
+
+
+@web.page(web.staff)
+async def course_duplicate(request: Request, user: User) -> Response:
+    return await _course_action(request, user, "duplicate")
+
+
+@web.page(web.staff)
+async def course_preview(request: Request, user: User) -> Response:
+    """The course as a learner meets it: content in order, quizzes without answer keys."""
+    course = await access.access_course(user, request.path_params["course_id"])
+    outline: Sequence[dict[str, object]] = await _outline(course)
+    return web.render(request, "staff_course_preview.html", {"course": course, "outline": outline})

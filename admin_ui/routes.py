@@ -1,0 +1,60 @@
+"""Every admin UI route, mounted under ``/admin`` by ``llp_gql.app.create_app``.
+
+Who may use each page is decided by the gate of its handler (``web.page``) and,
+for single objects, by ``llp_gql.domain.access.access_*``.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from admin_ui import authoring, company, employees, export, login, matrix, staff
+
+GET = ["GET"]
+POST = ["POST"]
+FORM = ["GET", "POST"]
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Mount("/static", app=StaticFiles(packages=[("admin_ui", "static")]), name="static"),
+        Route("/", login.home, methods=GET),
+        Route("/login", login.login_page, methods=FORM),
+        Route("/logout", login.logout, methods=POST),
+        # Company Admins
+        Route("/dashboard", company.dashboard, methods=GET),
+        Route("/employees", employees.employee_list, methods=GET),
+        Route("/employees/new", employees.employee_new, methods=FORM),
+        Route("/employees/{user_id:int}", employees.employee_detail, methods=GET),
+        Route("/employees/{user_id:int}/remove", employees.employee_remove, methods=FORM),
+        Route("/assign", employees.assign, methods=FORM),
+        Route("/progress", matrix.progress_matrix, methods=GET),
+        Route("/enrollments/{enrollment_id:int}", matrix.enrollment_detail, methods=GET),
+        Route("/enrollments/{enrollment_id:int}/attempts", matrix.grant_attempts, methods=POST),
+        Route("/enrollments/{enrollment_id:int}/remove", matrix.enrollment_remove, methods=FORM),
+        Route(
+            "/certificates/{certificate_id:int}/download",
+            matrix.certificate_download,
+            methods=GET,
+        ),
+        Route("/export", export.export_page, methods=GET),
+        Route("/company", company.logo_page, methods=FORM),
+        Route("/company/logo", company.logo_image, methods=GET),
+        Route("/audit", company.audit_log, methods=GET),
+        # Staff
+        Route("/staff/companies", staff.companies, methods=GET),
+        Route("/staff/companies/new", staff.company_new, methods=FORM),
+        Route("/staff/courses", authoring.course_list, methods=GET),
+        Route("/staff/courses/new", authoring.course_new, methods=FORM),
+        Route("/staff/courses/{course_id:int}", authoring.course_editor, methods=GET),
+        Route("/staff/courses/{course_id:int}/lessons", authoring.lesson_add, methods=POST),
+        Route("/staff/courses/{course_id:int}/preview", authoring.course_preview, methods=GET),
+        Route("/staff/courses/{course_id:int}/publish", authoring.course_publish, methods=POST),
+        Route("/staff/courses/{course_id:int}/duplicate", authoring.course_duplicate, methods=POST),
+        Route("/staff/courses/{course_id:int}/archive", authoring.course_archive, methods=POST),
+        Route("/staff/support", staff.support, methods=GET),
+        Route("/staff/support/users/{user_id:int}", staff.support_user, methods=GET),
+        # Anything else under /admin: our own 404 page, not a bare text answer.
+        Route("/{path:path}", login.not_found, methods=["GET", "POST", "HEAD"]),
+    ]
