@@ -7,7 +7,6 @@ from starlette.responses import Response
 
 from admin_ui import csrf, sessions, web
 from llp_gql.domain import access, auth
-from llp_gql.domain.clock import utcnow
 from llp_gql.errors import LLPError, RateLimited
 from llp_gql.models import User
 
@@ -80,15 +79,14 @@ async def login_page(request: Request) -> Response:
             error="The login form expired or did not come from this site. Try again.",
         )
     try:
-        # Sessions live in real time: the authentication middleware checks their
-        # expiry against the wall clock, so they are issued against it as well.
+        # The app's clock, like the middleware that checks the session's expiry.
         issued = await auth.login(
             email,
             web.text(form, "password", limit=MAX_PASSWORD),
             settings=settings,
             client_address=_client_address(request),
             kind=auth.SESSION,
-            clock=utcnow,
+            clock=request.app.state.clock,
         )
     except RateLimited as exc:
         return _login_form(request, email=email, error=exc.message, status=429)

@@ -41,6 +41,28 @@ def session_token(scope: Scope) -> str | None:
     return None
 
 
+_NO_USER_PATHS = ("/healthz", "/readyz", "/static", "/graphql/static", "/admin/static")
+
+
+def same_origin(scope: Scope) -> bool:
+    """A browser session counts only for requests from our own pages.
+
+    Browsers send ``Origin`` on cross-site requests (and on same-origin POSTs);
+    when it names another host the cookie is ignored, so another site cannot
+    act with a logged-in admin's session. SameSite=Lax already stops most of
+    this; this check does not depend on the browser honouring it.
+    """
+    origin = host = None
+    for name, value in scope.get("headers", ()):
+        if name == b"origin":
+            origin = value.decode("latin-1")
+        elif name == b"host":
+            host = value.decode("latin-1")
+    if origin is None:
+        return True
+    return host is not None and origin.split("://", 1)[-1] == host
+
+
 class AuthenticationMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,10 +77,10 @@ class AuthenticationMiddleware:
         state["token"] = None
         path: str = scope.get("path", "")
         # Health probes and static files need no user; skip the database round trip.
-        if not path.startswith(("/healthz", "/readyz", "/static", "/graphql/static")):
+        if not path.startswith(_NO_USER_PATHS):
             token = bearer_token(scope)
             kind = auth.API
-            if token is None:
+            if token is None and same_origin(scope):
                 token, kind = session_token(scope), auth.SESSION
             clock = scope["app"].state.clock if "app" in scope else utcnow
             found = await auth.authenticate(token, kind=kind, clock=clock) if token else None

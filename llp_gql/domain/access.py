@@ -78,8 +78,13 @@ def may_manage_company(viewer: Viewer, company_id: int) -> bool:
 
 
 def may_delete_own_account(viewer: Viewer) -> bool:
-    """Employees are removed by their admin; staff accounts by operators."""
-    return viewer is not None and viewer.account_type == AccountType.INDIVIDUAL
+    """Individual learners only: employees are removed by their admin, and staff
+    accounts (individual-type too) by the operators."""
+    return (
+        viewer is not None
+        and viewer.account_type == AccountType.INDIVIDUAL
+        and viewer.role == Role.LEARNER
+    )
 
 
 # -- courses -------------------------------------------------------------------------

@@ -20,9 +20,15 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MAX_NAME_LENGTH = 200
 
 
+def has_control_characters(text: str) -> bool:
+    """NUL and other C0 controls: never meaningful in our text, and PostgreSQL
+    refuses NUL outright, so they are stopped at the door."""
+    return any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text)
+
+
 def clean_email(email: str) -> str:
     cleaned = email.strip().lower()
-    if len(cleaned) > 254 or not _EMAIL.match(cleaned):
+    if len(cleaned) > 254 or has_control_characters(cleaned) or not _EMAIL.match(cleaned):
         raise ValidationFailed("Enter a valid email address.", field="email")
     return cleaned
 

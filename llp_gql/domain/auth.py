@@ -50,9 +50,10 @@ async def login(
     try:
         address = clean_email(email)
     except ValidationFailed:
-        address = email.strip().lower()[:254]
+        # Still throttled, under a key the database accepts (no NUL, bounded length).
+        address = "".join(ch for ch in email.strip().lower() if ch.isprintable())[:120]
     await ratelimit.hit(
-        f"login-ip:{client_address}",
+        f"login-ip:{client_address[:64]}",
         limit=settings.login_attempts_per_address,
         now=now,
         message="Too many login attempts from this address; wait a minute.",

@@ -78,6 +78,8 @@ def _text(value: str | None, field_name: str, *, required: bool = False) -> str 
         return None
     if len(value) > MAX_TEXT:
         raise ValidationFailed(f"{field_name} is too long.", field=field_name)
+    if "\x00" in value:
+        raise ValidationFailed(f"{field_name} contains a NUL character.", field=field_name)
     return value.strip()
 
 

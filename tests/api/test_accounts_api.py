@@ -90,3 +90,43 @@ async def test_pages_are_capped(client: httpx.AsyncClient, world: World) -> None
     await fails(client, "PAGE_TOO_LARGE", "{ courses(first: 99999999) { totalCount } }")
     await fails(client, "VALIDATION", "{ courses(first: -1) { totalCount } }")
     await fails(client, "VALIDATION", '{ courses(after: "garbage") { totalCount } }')
+
+
+async def test_browser_session_counts_only_from_our_own_origin(
+    client: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
+    from llp_gql.auth_middleware import SESSION_COOKIE
+    from llp_gql.domain import auth
+
+    session = await auth.issue_token(world.admin_x, settings=settings, kind=auth.SESSION)
+    client.cookies.set(SESSION_COOKIE, session.token, domain="llp.example")
+    query = {"query": "{ me { email } }"}
+    ours = await client.post("/graphql", json=query, headers={"Origin": "https://llp.example"})
+    assert ours.json()["data"]["me"] == {"email": "admin@acme.example"}
+    theirs = await client.post("/graphql", json=query, headers={"Origin": "https://evil.example"})
+    assert theirs.json()["data"]["me"] is None
+    # an API token is not a session: the cookie path never accepts it
+    api = await auth.issue_token(world.admin_x, settings=settings)
+    client.cookies.set(SESSION_COOKIE, api.token, domain="llp.example")
+    assert (await client.post("/graphql", json=query)).json()["data"]["me"] is None
+
+
+async def test_nul_characters_are_refused_not_stored(
+    client: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
+    signup = (
+        "mutation($e: String!, $p: String!, $n: String!) { signUp(email: $e, "
+        "password: $p, name: $n) { token } }"
+    )
+    await fails(client, "VALIDATION", signup, {"e": "a\x00b@mail.example", "p": PASSWORD, "n": "A"})
+    await fails(client, "VALIDATION", signup, {"e": "ab@mail.example", "p": PASSWORD, "n": "A\x00"})
+    staff = await token_for(world.staff, settings)
+    await fails(
+        client,
+        "VALIDATION",
+        'mutation($d: String) { createCourse(title: "T", description: $d) { id } }',
+        {"d": "bad\x00text"},
+        staff,
+    )
+    login = await post(client, LOGIN, {"e": "x\x00@mail.example", "p": PASSWORD})
+    assert login["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
