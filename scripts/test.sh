@@ -34,6 +34,8 @@ run_pytest() {
 echo "== tests on SQLite"
 run_pytest -q -p no:cacheprovider
 
-PG_URL=${LLP_CI_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/llp_test_{}}
+# (a default inside ${...:-...} cannot hold the braces of "{}": set it in two steps)
+DEFAULT_PG_URL='postgres://postgres@127.0.0.1:5432/llp_test_{}'
+PG_URL=${LLP_CI_POSTGRES_URL:-$DEFAULT_PG_URL}
 echo "== tests on PostgreSQL"
 LLP_TEST_DATABASE_URL="$PG_URL" run_pytest -q -p no:cacheprovider -m "not browser"
