@@ -19,6 +19,7 @@ from llp_gql.certs.zipstream import ExportEntry, stream_zip
 from llp_gql.domain import access, audit, certificates, exports, ratelimit
 from llp_gql.errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from llp_gql.models import Certificate, User
+from llp_gql.schema.ids import parse_pk
 from llp_gql.settings import Settings
 
 PRIVATE_HEADERS = {
@@ -149,9 +150,10 @@ def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    value = parse_pk(raw)
+    if value is None:
         raise ValidationFailed(f"`{name}` must be a number.", field=name)
-    return int(raw)
+    return value
 
 
 def _date_param(request: Request, name: str, *, end_of_day: bool = False) -> datetime | None:

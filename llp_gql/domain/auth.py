@@ -58,8 +58,9 @@ async def login(
         now=now,
         message="Too many login attempts from this address; wait a minute.",
     )
+    # Hashed: an email may be longer than the key column, and keys need not be readable.
     await ratelimit.hit(
-        f"login-account:{address}",
+        f"login-account:{hashlib.sha256(address.encode()).hexdigest()[:32]}",
         limit=settings.login_attempts_per_account,
         now=now,
         message="Too many login attempts for this account; wait a minute.",

@@ -49,7 +49,8 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from llp_gql.errors import LLPError
+from llp_gql.errors import LLPError, ServiceUnavailable
+from llp_gql.faults import is_outage
 from llp_gql.observability import request_id_var
 
 __all__ = [
@@ -155,6 +156,14 @@ def format_error(
     replaces it) so that development setups without masking still see it.
     """
     original = error.original_error
+    if original is not None and not isinstance(original, LLPError) and is_outage(original):
+        # The database went away mid-request: a retryable 503, not an internal error.
+        original = ServiceUnavailable()
+        return GraphQLError(
+            original.message, nodes=error.nodes, source=error.source,
+            positions=error.positions, path=error.path, original_error=original,
+            extensions=dict(original.extensions()),
+        )
     if isinstance(original, LLPError):
         return _copy(error, original.message, dict(original.extensions()))
 

@@ -479,7 +479,11 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
             and "data" not in response_data
         ):
             status = 400
+        if _unavailable(response_data):
+            status = 503  # the database was away: tell clients and proxies to retry
         response = Response(self.encode_json(response_data), status, media_type=media_type)
+        if status == 503:
+            response.headers["Retry-After"] = "2"
         response.headers.raw.extend(sub_response.headers.raw)
         if sub_response.background:
             response.background = sub_response.background
@@ -501,6 +505,15 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
         return HTMLResponse(
             _graphiql_html(self.graphiql_static_url), headers={"Cache-Control": "no-cache"}
         )
+
+
+def _unavailable(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+    items = response_data if isinstance(response_data, list) else [response_data]
+    return any(
+        (error.get("extensions") or {}).get("code") == "SERVICE_UNAVAILABLE"
+        for item in items
+        for error in item.get("errors") or ()
+    )
 
 
 def _escaped(error: GraphQLError) -> GraphQLError:

@@ -13,6 +13,18 @@ from collections.abc import Sequence
 from llp_gql.errors import NotFound
 
 
+# Primary keys are 32-bit integers in the database; a bigger number names nothing.
+MAX_PK = 2**31 - 1
+
+
+def parse_pk(text: str) -> int | None:
+    """A primary key from ASCII digits within range, or None (not "²", not "١")."""
+    if not text or len(text) > 10 or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_PK else None
+
+
 def encode_id(type_name: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
 
@@ -26,9 +38,10 @@ def decode_id(type_name: str, value: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise NotFound(type_name) from None
     prefix, _, number = raw.partition(":")
-    if prefix != type_name or not number.isdigit() or len(number) > 12:
+    pk = parse_pk(number)
+    if prefix != type_name or pk is None:
         raise NotFound(type_name)
-    return int(number)
+    return pk
 
 
 def decode_ids(type_name: str, values: Sequence[str]) -> list[int]:

@@ -10,6 +10,7 @@ import strawberry
 from tortoise.queryset import QuerySet
 
 from llp_gql.errors import LimitExceeded, ValidationFailed
+from llp_gql.schema.ids import parse_pk
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -48,9 +49,10 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, number = raw.partition(":")
-        if prefix != "c" or not number.isdigit() or len(number) > 12:
+        pk = parse_pk(number)
+        if prefix != "c" or pk is None:
             raise ValueError(cursor)
-        return int(number)
+        return pk
     except ValueError:
         raise ValidationFailed("The cursor is not valid.", field="after") from None
 
