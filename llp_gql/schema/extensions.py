@@ -160,8 +160,12 @@ def format_error(
         # The database went away mid-request: a retryable 503, not an internal error.
         original = ServiceUnavailable()
         return GraphQLError(
-            original.message, nodes=error.nodes, source=error.source,
-            positions=error.positions, path=error.path, original_error=original,
+            original.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=original,
             extensions=dict(original.extensions()),
         )
     if isinstance(original, LLPError):

@@ -509,11 +509,12 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
 
 def _unavailable(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
     items = response_data if isinstance(response_data, list) else [response_data]
-    return any(
-        (error.get("extensions") or {}).get("code") == "SERVICE_UNAVAILABLE"
-        for item in items
-        for error in item.get("errors") or ()
-    )
+    for item in items:
+        for error in item.get("errors") or ():
+            extensions = error.get("extensions") if isinstance(error, dict) else None
+            if isinstance(extensions, dict) and extensions.get("code") == "SERVICE_UNAVAILABLE":
+                return True
+    return False
 
 
 def _escaped(error: GraphQLError) -> GraphQLError:

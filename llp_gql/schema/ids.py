@@ -12,13 +12,13 @@ from collections.abc import Sequence
 
 from llp_gql.errors import NotFound
 
-
 # Primary keys are 32-bit integers in the database; a bigger number names nothing.
 MAX_PK = 2**31 - 1
 
 
 def parse_pk(text: str) -> int | None:
-    """A primary key from ASCII digits within range, or None (not "²", not "١")."""
+    """A primary key from ASCII digits within range, or None (never superscripts or
+    digits of other scripts, which str.isdigit() accepts)."""
     if not text or len(text) > 10 or not (text.isascii() and text.isdigit()):
         return None
     value = int(text)
