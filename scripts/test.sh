@@ -34,8 +34,9 @@ run_pytest() {
 echo "== tests on SQLite"
 run_pytest -q -p no:cacheprovider
 
-# (a default inside ${...:-...} cannot hold the braces of "{}": set it in two steps)
-DEFAULT_PG_URL='postgres://postgres@127.0.0.1:5432/llp_test_{}'
-PG_URL=${LLP_CI_POSTGRES_URL:-$DEFAULT_PG_URL}
+# One database for the run, emptied before each test (see tests/conftest.py); the
+# process id keeps two runs on one server apart. A "{}" in the name instead gives
+# every test a database of its own (slower).
+PG_URL=${LLP_CI_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/llp_test_$$}
 echo "== tests on PostgreSQL"
 LLP_TEST_DATABASE_URL="$PG_URL" run_pytest -q -p no:cacheprovider -m "not browser"

@@ -1,18 +1,25 @@
 """Fixtures shared by every test: a fresh database per test, a world of roles, a clock.
 
-SQLite in memory by default; PostgreSQL when LLP_TEST_DATABASE_URL is set (a
-``{}`` in the database name gives every test a database of its own).
+SQLite in memory by default; PostgreSQL when LLP_TEST_DATABASE_URL is set:
+- with ``{}`` in the database name, every test gets a database of its own
+  (created and dropped around it);
+- without, the named database is created once per session and emptied before
+  each test (TRUNCATE ... RESTART IDENTITY), which is just as fresh and about ten
+  times faster than creating a database per test; CI uses this.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 import pytest_asyncio
 from starlette.applications import Starlette
+from tortoise.backends.base.config_generator import generate_config
 from tortoise.context import TortoiseContext, tortoise_test_context
 
 from llp_gql.app import create_app
@@ -25,16 +32,72 @@ TEST_DATABASE_URL = os.environ.get("LLP_TEST_DATABASE_URL", "sqlite://:memory:")
 ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres", "asyncpg"))
 
 
+PER_TEST_DATABASES = not ON_POSTGRES or "{}" in TEST_DATABASE_URL
+_session_schema = {"ready": False}
+
+
+async def _admin_execute(statement: str) -> None:
+    import asyncpg
+
+    base = TEST_DATABASE_URL.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
+    connection = await asyncpg.connect(base + "/postgres")
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _session_database() -> str:
+    return TEST_DATABASE_URL.rsplit("/", 1)[1].split("?", 1)[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_session_database() -> Iterator[None]:
+    yield
+    if not PER_TEST_DATABASES and _session_schema["ready"]:
+        asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{_session_database()}" WITH (FORCE)'))
+
+
+@asynccontextmanager
+async def fresh_database() -> AsyncIterator[TortoiseContext]:
+    """A Tortoise context on an empty database with the current schema."""
+    if PER_TEST_DATABASES:
+        async with tortoise_test_context(MODEL_MODULES, db_url=TEST_DATABASE_URL) as ctx:
+            yield ctx
+            if ON_POSTGRES:
+                # Drop this test's own database, or thousands pile up on the server.
+                await ctx.connections.close_all(discard=False)
+                for connection in ctx.connections.all():
+                    await connection.db_delete()
+        return
+    first = not _session_schema["ready"]
+    if first:
+        name = _session_database()
+        await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await _admin_execute(f'CREATE DATABASE "{name}"')
+    ctx = TortoiseContext()
+    async with ctx:
+        config = generate_config(
+            TEST_DATABASE_URL, app_modules={"models": MODEL_MODULES}, testing=True
+        )
+        await ctx.init(config=config)
+        if first:
+            await ctx.generate_schemas(safe=False)
+            _session_schema["ready"] = True
+        else:
+            connection = ctx.db()
+            _, rows = await connection.execute_query(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
+            tables = ", ".join(f'"{row["tablename"]}"' for row in rows)
+            await connection.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        yield ctx
+
+
 @pytest_asyncio.fixture
 async def db() -> AsyncIterator[TortoiseContext]:
-    async with tortoise_test_context(MODEL_MODULES, db_url=TEST_DATABASE_URL) as ctx:
+    async with fresh_database() as ctx:
         yield ctx
-        if ON_POSTGRES:
-            # Each test made a database of its own ("{}" in the URL); drop it, or
-            # thousands pile up on the shared server run after run.
-            await ctx.connections.close_all(discard=False)
-            for connection in ctx.connections.all():
-                await connection.db_delete()
 
 
 @pytest_asyncio.fixture

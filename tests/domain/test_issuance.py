@@ -32,7 +32,7 @@ from llp_gql.models import (
     User,
 )
 from llp_gql.settings import Settings
-from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+from tests.conftest import ON_POSTGRES, fresh_database
 from tests.domain import assign, enroll_self, finish_before, finish_lesson, make_kinds_course
 from tests.factories import World, build_world
 
@@ -199,8 +199,11 @@ def test_verification_codes_carry_160_random_bits() -> None:
 async def race_world(tmp_path: Path) -> AsyncIterator[World]:
     """A world in a database that racing requests really share: a file on SQLite (the
     default test database lives in memory), the usual per-test database on PostgreSQL."""
-    url = TEST_DATABASE_URL if ON_POSTGRES else f"sqlite://{tmp_path / 'race.sqlite3'}"
-    async with tortoise_test_context(MODEL_MODULES, db_url=url):
+    if ON_POSTGRES:
+        async with fresh_database():
+            yield await build_world()
+        return
+    async with tortoise_test_context(MODEL_MODULES, db_url=f"sqlite://{tmp_path / 'race.sqlite3'}"):
         yield await build_world()
 
 
