@@ -21,6 +21,10 @@ echo "== schema.graphql drift"
 .venv/bin/llp-gql export-schema --out - | diff -u schema.graphql - \
   || { echo "schema.graphql is out of date: run llp-gql export-schema --out schema.graphql"; exit 1; }
 
+echo "== R4: graphql-http audit and schemathesis fuzzing against a running server"
+.venv/bin/python scripts/reliability/graphql_http_audit.py
+.venv/bin/python scripts/reliability/schemathesis_fuzz.py --max-examples 10
+
 run_pytest() {
   # pytest exits 5 when it collected no tests: that is a failure here.
   set +e
