@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from llp_gql.auth_middleware import AuthenticationMiddleware
 from llp_gql.certs.render import warm_up
-from llp_gql.db import tortoise_config
+from llp_gql.db import reset_query_caches, tortoise_config
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.faults import DatabaseOutageMiddleware
 from llp_gql.observability import RequestLogMiddleware
@@ -71,6 +71,7 @@ def create_app(
         if not manage_database:
             yield
             return
+        reset_query_caches()
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             yield
 

@@ -61,6 +61,7 @@ async def migrate(database_url: str) -> list[str]:
     """
     from aerich import Command
 
+    reset_query_caches()
     command = Command(
         tortoise_config(database_url), app="models", location=str(migrations_location(database_url))
     )
@@ -73,7 +74,31 @@ async def migrate(database_url: str) -> list[str]:
             return applied
         return ["init"]
     finally:
-        await command.aclose()
+        await _close(command)
+
+
+def reset_query_caches() -> None:
+    """Forget the SQL Tortoise compiled for earlier databases of this process.
+
+    Tortoise caches each model's INSERT statement by connection *name* and table,
+    not by dialect (tortoise-orm 1.1, backends/base/executor.py EXECUTOR_CACHE), so
+    after a SQLite database a PostgreSQL one named "default" would get SQLite's
+    "?" placeholders. It only matters when one process meets two databases, as the
+    migration commands and tests do; the cache refills on the next query.
+    """
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
+
+
+async def _close(command: Any) -> None:
+    """Close aerich's connections and forget its global Tortoise apps and compiled
+    queries, so that a later database in the same process starts clean."""
+    from tortoise import Tortoise
+
+    await command.aclose()
+    await Tortoise._reset_apps()
+    reset_query_caches()
 
 
 async def make_migration(database_url: str, name: str, location: Path | None = None) -> str:
@@ -85,6 +110,7 @@ async def make_migration(database_url: str, name: str, location: Path | None = N
     from aerich import Command
 
     where = location or migrations_location(database_url)
+    reset_query_caches()
     command = Command(tortoise_config(database_url), app="models", location=str(where))
     app_dir = where / "models"
     first = not app_dir.exists() or not any(app_dir.glob("*.py"))
@@ -98,4 +124,4 @@ async def make_migration(database_url: str, name: str, location: Path | None = N
         result: str = await command.migrate(name=name, no_input=True)
         return result
     finally:
-        await command.aclose()
+        await _close(command)

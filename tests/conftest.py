@@ -23,7 +23,7 @@ from tortoise.backends.base.config_generator import generate_config
 from tortoise.context import TortoiseContext, tortoise_test_context
 
 from llp_gql.app import create_app
-from llp_gql.db import MODEL_MODULES
+from llp_gql.db import MODEL_MODULES, reset_query_caches
 from llp_gql.domain.clock import FakeClock
 from llp_gql.settings import Settings
 from tests.factories import World, build_world
@@ -61,6 +61,7 @@ def _drop_session_database() -> Iterator[None]:
 @asynccontextmanager
 async def fresh_database() -> AsyncIterator[TortoiseContext]:
     """A Tortoise context on an empty database with the current schema."""
+    reset_query_caches()  # a test may have met another database in this process
     if PER_TEST_DATABASES:
         async with tortoise_test_context(MODEL_MODULES, db_url=TEST_DATABASE_URL) as ctx:
             yield ctx

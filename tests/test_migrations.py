@@ -75,3 +75,15 @@ def test_both_dialects_ship_migrations() -> None:
 def test_unknown_database_scheme_is_refused() -> None:
     with pytest.raises(ValueError, match="Unsupported database URL"):
         db.dialect("mysql://u@h/db")
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs both dialects")
+async def test_sqlite_then_postgres_in_one_process(database_url: str, tmp_path: Path) -> None:
+    # Tortoise caches compiled INSERTs by connection name, not dialect: without
+    # db.reset_query_caches the second migration sent SQLite's "?" to PostgreSQL.
+    await _create_postgres_database(database_url)
+    try:
+        assert await db.migrate(f"sqlite://{tmp_path / 'first.sqlite3'}")
+        assert await db.migrate(database_url)
+    finally:
+        await _drop_postgres_database(database_url)
