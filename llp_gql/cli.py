@@ -8,12 +8,16 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
+from typing import NoReturn, TypeVar
+
+from tortoise.exceptions import DBConnectionError, OperationalError
 
 from llp_gql.settings import Settings, SettingsError
 
 log = logging.getLogger("llp_gql.cli")
+T = TypeVar("T")
 
 
 def _settings(mode: str | None = None) -> Settings:
@@ -21,6 +25,61 @@ def _settings(mode: str | None = None) -> Settings:
         return Settings.from_env(mode=mode)  # type: ignore[arg-type]
     except SettingsError as exc:
         raise SystemExit(f"llp-gql: {exc}") from None
+
+
+def _where(database_url: str) -> str:
+    """The database's address without its password, for messages."""
+    rest = database_url.split("://", 1)[-1]
+    return rest.rsplit("@", 1)[-1]
+
+
+def _run_db(settings: Settings, action: Awaitable[T]) -> T:
+    """Run a database action; a database that cannot be reached or opened ends the
+    command with one clear line and exit status 1, never a traceback.
+
+    The database is pinged first: some failures (a SQLite file in a missing folder)
+    make aerich wait rather than fail."""
+    try:
+        asyncio.run(asyncio.wait_for(_ping(settings.database_url), timeout=15))
+    except (OSError, TimeoutError, DBConnectionError, OperationalError) as exc:
+        if asyncio.iscoroutine(action):
+            action.close()  # never started: say so to Python instead of a warning
+        _fail(settings, exc)
+    try:
+        return asyncio.run(asyncio.wait_for(action, timeout=600))
+    except (OSError, TimeoutError, DBConnectionError, OperationalError) as exc:
+        _fail(settings, exc)
+
+
+def _fail(settings: Settings, exc: BaseException) -> NoReturn:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    raise SystemExit(
+        f"llp-gql: cannot use the database at {_where(settings.database_url)}: {reason}"
+    ) from None
+
+
+async def _ping(database_url: str) -> None:
+    from tortoise import Tortoise
+
+    from llp_gql.db import tortoise_config
+
+    if database_url.startswith("sqlite://"):
+        # Checked here: aiosqlite's worker thread, failing to open a file, can outlive
+        # the event loop and print a traceback after our message.
+        path = Path(database_url.removeprefix("sqlite://").split("?", 1)[0])
+        if str(path) != ":memory:":
+            folder = path.parent.resolve()
+            if not folder.is_dir():
+                raise OSError(f"the folder {folder} does not exist")
+            if not os.access(folder, os.W_OK):
+                raise OSError(f"the folder {folder} is not writable")
+
+    await Tortoise.init(config=tortoise_config(database_url))
+    try:
+        connection = Tortoise.get_connection("default")
+        await connection.execute_query("SELECT 1")
+    finally:
+        await Tortoise.close_connections()
 
 
 def _refuse_sqlite_workers(settings: Settings, workers: int) -> None:
@@ -36,6 +95,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     _refuse_sqlite_workers(settings, workers)
+    _run_db(settings, asyncio.sleep(0))  # the ping alone
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if workers > 1:
         # Each worker process builds its own app from the environment; in dev/demo
@@ -73,7 +133,7 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     from llp_gql.db import migrate
 
     settings = _settings(mode="dev") if args.allow_weak_secret else _settings()
-    applied = asyncio.run(migrate(settings.database_url))
+    applied = _run_db(settings, migrate(settings.database_url))
     print("Applied: " + ", ".join(applied) if applied else "The database is up to date.")
 
 
@@ -96,7 +156,7 @@ def cmd_create_staff(args: argparse.Namespace) -> None:
             await Tortoise.close_connections()
 
     try:
-        asyncio.run(run())
+        _run_db(settings, run())
     except LLPError as exc:
         raise SystemExit(f"llp-gql: {exc.message}") from None
 
@@ -120,8 +180,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
     settings = _settings(mode="demo")
     if not settings.is_sqlite:
         print("Demo on a non-SQLite database: seeding it as well.")
-    asyncio.run(migrate(settings.database_url))
-    logins = asyncio.run(seed_demo(settings))
+    _run_db(settings, migrate(settings.database_url))
+    logins = _run_db(settings, seed_demo(settings))
     url = f"http://{args.host}:{args.port}"
     print("\nLLP demo is ready.")
     print(f"  GraphQL + GraphiQL: {url}/graphql")
@@ -138,7 +198,7 @@ def cmd_export_certificates(args: argparse.Namespace) -> None:
     from llp_gql.certs.cli_export import export_certificates
 
     settings = _settings(mode="dev")
-    raise SystemExit(asyncio.run(export_certificates(settings, args.company, Path(args.out))))
+    raise SystemExit(_run_db(settings, export_certificates(settings, args.company, Path(args.out))))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,7 @@ Mode = Literal["production", "dev", "demo"]
 # the copy-paste deployment.
 _KNOWN_WEAK = {"secret", "changeme", "change-me", "password", "dev", "development", "test"}
 MIN_SECRET_LENGTH = 32
+_SCHEMES = {"sqlite", "postgres", "postgresql", "asyncpg"}
 
 
 class SettingsError(Exception):
@@ -142,9 +143,16 @@ class Settings:
             # Dev and demo get a fresh random key: tokens and links die with the process.
             secret = secrets.token_urlsafe(48)
         debug = resolved_mode != "production"
+        database_url = env.get("LLP_DATABASE_URL", cls.database_url)
+        scheme = database_url.split("://", 1)[0] if "://" in database_url else ""
+        if scheme not in _SCHEMES:
+            given = scheme or database_url
+            raise SettingsError(
+                f"LLP_DATABASE_URL must start with sqlite:// or postgres://, got {given!r}."
+            )
         return cls(
             mode=resolved_mode,
-            database_url=env.get("LLP_DATABASE_URL", cls.database_url),
+            database_url=database_url,
             secret_key=secret,
             public_base_url=env.get("LLP_PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
             video_end_tolerance_seconds=_float(env, "LLP_VIDEO_END_TOLERANCE_SECONDS", 2.0),

@@ -139,3 +139,36 @@ def test_demo_seed_is_idempotent_and_exports_certificates(tmp_path: Path) -> Non
     )
     assert missing.returncode == 2
     assert not (tmp_path / "x.zip").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "env", "message"),
+    [
+        (["migrate"], {"LLP_DATABASE_URL": "mysql://u@h/db"}, "must start with sqlite://"),
+        (["serve"], {"LLP_DATABASE_URL": "mysql://u@h/db"}, "must start with sqlite://"),
+        (["migrate"], {"LLP_DATABASE_URL": "postgres://u:pw@127.0.0.1:1/x"}, "cannot use the"),
+        (["serve"], {"LLP_DATABASE_URL": "postgres://u:pw@127.0.0.1:1/x"}, "cannot use the"),
+        (["migrate"], {"LLP_DATABASE_URL": "sqlite:///no/such/dir/x.db"}, "does not exist"),
+        (["serve", "--workers", "2"], {"LLP_DATABASE_URL": "sqlite://x.db"}, "one worker only"),
+        (["serve"], {"LLP_ENV": "production", "LLP_SECRET_KEY": "weak"}, "too short"),
+    ],
+)
+def test_bad_configuration_ends_with_one_clear_line(
+    tmp_path: Path, command: list[str], env: dict[str, str], message: str
+) -> None:
+    full_env = {**os.environ, "LLP_ENV": "dev", "PYTHONPATH": str(ROOT), **env}
+    done = subprocess.run(
+        [sys.executable, "-m", "llp_gql.cli", *command],
+        cwd=tmp_path,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("llp-gql: ")
+    assert message in lines[0]
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "pw@" not in lines[0]  # the password stays out of the message
