@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import strawberry
 
 from llp_gql.domain import access, courses
@@ -15,12 +17,19 @@ from llp_gql.schema.pagination import Connection, paginate
 async def list_courses(
     info: Info, first: int | None = 20, after: str | None = None
 ) -> Connection[CourseType]:
+    loaders = info.context.loaders
+
+    async def with_lessons(rows: Sequence[Course]) -> list[CourseType]:
+        # One query for the lessons of the whole page (the catalogue always shows them).
+        lessons = await loaders.lessons_by_course.load_many([row.id for row in rows])
+        return [CourseType.from_model(row, list(ls)) for row, ls in zip(rows, lessons, strict=True)]
+
     return await paginate(
         Course.filter(status=CourseStatus.PUBLISHED),
         first=first,
         after=after,
         maximum=info.context.settings.max_page_size,
-        convert=lambda rows: [CourseType.from_model(r) for r in rows],
+        convert=with_lessons,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 import strawberry
 
 from llp_gql.domain.courses import ChoiceSpec, LessonSpec, QuestionSpec
@@ -125,20 +127,28 @@ class CourseType:
     description: str | None
     status: CourseStatus
     pk: strawberry.Private[int]
+    # Lessons fetched with the page of courses: resolved without a coroutine each.
+    prefetched: strawberry.Private[list[Lesson] | None] = None
 
-    @strawberry.field
-    async def lessons(self, info: Info) -> list[LessonType]:
+    @strawberry.field(graphql_type=list[LessonType])
+    def lessons(self, info: Info) -> list[LessonType] | Awaitable[list[LessonType]]:
+        if self.prefetched is not None:
+            return [LessonType.from_model(row) for row in self.prefetched]
+        return self._load_lessons(info)
+
+    async def _load_lessons(self, info: Info) -> list[LessonType]:
         rows = await info.context.loaders.lessons_by_course.load(self.pk)
         return [LessonType.from_model(row) for row in rows]
 
     @classmethod
-    def from_model(cls, row: Course) -> CourseType:
+    def from_model(cls, row: Course, lessons: list[Lesson] | None = None) -> CourseType:
         return cls(
             id=strawberry.ID(encode_id("Course", row.id)),
             title=row.title,
             description=row.description,
             status=row.status,
             pk=row.id,
+            prefetched=lessons,
         )
 
 

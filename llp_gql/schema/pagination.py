@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -73,7 +74,7 @@ async def paginate(
     first: int | None,
     after: str | None,
     maximum: int,
-    convert: Callable[[Sequence[Any]], list[T]],
+    convert: Callable[[Sequence[Any]], list[T] | Awaitable[list[T]]],
     default: int = 20,
 ) -> Connection[T]:
     """Ordered by primary key; fetches one row more than asked to know about a next page."""
@@ -84,7 +85,8 @@ async def paginate(
     rows = list(await page_query.limit(size + 1)) if size else []
     has_next = len(rows) > size
     rows = rows[:size]
-    nodes = convert(rows)
+    converted = convert(rows)
+    nodes = await converted if inspect.isawaitable(converted) else converted
     edges = [
         Edge(cursor=encode_cursor(row.id), node=node) for row, node in zip(rows, nodes, strict=True)
     ]
