@@ -7,7 +7,7 @@ import strawberry
 from llp_gql.domain import access, enrollments, progress, quizzes
 from llp_gql.domain.completion import ProgressOutcome
 from llp_gql.errors import ValidationFailed
-from llp_gql.models import Enrollment
+from llp_gql.models import Certificate, Enrollment
 from llp_gql.schema.context import Info
 from llp_gql.schema.ids import decode_id, decode_ids
 from llp_gql.schema.learning import (
@@ -17,6 +17,7 @@ from llp_gql.schema.learning import (
     QuizAnswerInput,
     QuizResult,
 )
+from llp_gql.schema.loaders import CERTIFICATE_FIELDS
 
 MAX_ANSWERS = 500
 
@@ -41,7 +42,18 @@ async def my_enrollments(info: Info) -> list[EnrollmentType]:
     loaders.prime_users([viewer])
     for row in rows:
         loaders.course.prime(row.course_id, row.course)
-    return [EnrollmentType.from_model(row) for row in rows]
+    # Lessons and progress for the whole list in two queries, each state computed once.
+    states = await progress.load_states(rows, info.context.settings)
+    certificates = {
+        c.enrollment_id: c
+        for c in await Certificate.filter(enrollment_id__in=[r.id for r in rows]).only(
+            *CERTIFICATE_FIELDS
+        )
+    }
+    return [
+        EnrollmentType.from_model(row, states[row.id], certificates.get(row.id), row.course)
+        for row in rows
+    ]
 
 
 async def get_enrollment(info: Info, id: strawberry.ID) -> EnrollmentType:

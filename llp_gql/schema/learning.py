@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import strawberry
 
 from llp_gql.domain import state as domain_state
-from llp_gql.models import Enrollment
+from llp_gql.models import Certificate, Course, Enrollment
 from llp_gql.schema.accounts import UserType
 from llp_gql.schema.context import Info
 from llp_gql.schema.courses import CourseType, LessonType
@@ -59,19 +60,30 @@ class EnrollmentType:
     source: EnrollmentSource
     completed_at: datetime | None
     row: strawberry.Private[Enrollment]
-    cached: strawberry.Private[dict[str, domain_state.EnrollmentState]]
+    cached: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_model(
-        cls, row: Enrollment, state: domain_state.EnrollmentState | None = None
+        cls,
+        row: Enrollment,
+        state: domain_state.EnrollmentState | None = None,
+        certificate: Certificate | Literal[False] | None = False,
+        course: Course | None = None,
     ) -> EnrollmentType:
-        """``state``: already computed by a mutation, saving the loaders a trip."""
+        """``state``: already computed by a mutation, saving the loaders a trip;
+        ``certificate``: already fetched (None: it has none; False: not fetched);
+        ``course``: already fetched (joined into the enrollment query)."""
+        cached: dict[str, Any] = {"state": state} if state else {}
+        if certificate is not False:
+            cached["certificate"] = certificate
+        if course is not None:
+            cached["course"] = course
         return cls(
             id=strawberry.ID(encode_id("Enrollment", row.id)),
             source=row.source,
             completed_at=row.completed_at,
             row=row,
-            cached={"state": state} if state else {},
+            cached=cached,
         )
 
     async def _state(self, info: Info) -> domain_state.EnrollmentState:
@@ -82,10 +94,25 @@ class EnrollmentType:
             self.cached["state"] = domain_state.compute_state(
                 lessons, progress, info.context.settings, source=self.row.source
             )
-        return self.cached["state"]
+        state: domain_state.EnrollmentState = self.cached["state"]
+        return state
+
+    def _pick(self, info: Info, pick: Callable[[domain_state.EnrollmentState], Any]) -> Any:
+        """``pick(state)``, synchronously when the state came with the object: a
+        coroutine per field costs more than the field itself on long lists."""
+        state = self.cached.get("state")
+        return pick(state) if state is not None else self._later(info, pick)
+
+    async def _later(self, info: Info, pick: Callable[[domain_state.EnrollmentState], Any]) -> Any:
+        return pick(await self._state(info))
 
     @strawberry.field
-    async def course(self, info: Info) -> CourseType:
+    def course(self, info: Info) -> CourseType:
+        if "course" in self.cached:
+            return CourseType.from_model(self.cached["course"])
+        return self._course(info)  # type: ignore[return-value]
+
+    async def _course(self, info: Info) -> CourseType:
         course = await info.context.loaders.course.load(self.row.course_id)
         assert course is not None  # RESTRICT keeps a course while it has enrollments
         return CourseType.from_model(course)
@@ -104,28 +131,41 @@ class EnrollmentType:
         return UserType.from_model(user) if user else None
 
     @strawberry.field
-    async def status(self, info: Info) -> EnrollmentStatus:
-        return (await self._state(info)).status
+    def status(self, info: Info) -> EnrollmentStatus:
+        return self._pick(info, lambda s: s.status)  # type: ignore[no-any-return]
 
     @strawberry.field
-    async def progress_percent(self, info: Info) -> float:
-        return (await self._state(info)).progress_percent
+    def progress_percent(self, info: Info) -> float:
+        return self._pick(info, lambda s: s.progress_percent)  # type: ignore[no-any-return]
 
     @strawberry.field
-    async def lessons(self, info: Info) -> list[LessonProgressType]:
-        return [LessonProgressType.from_state(x) for x in (await self._state(info)).lessons]
+    def lessons(self, info: Info) -> list[LessonProgressType]:
+        return self._pick(  # type: ignore[no-any-return]
+            info, lambda s: [LessonProgressType.from_state(x) for x in s.lessons]
+        )
 
     @strawberry.field
-    async def blockers(self, info: Info) -> list[CompletionBlockerType]:
-        return [
-            CompletionBlockerType(
-                lesson=LessonType.from_model(b.lesson), reason=b.reason, detail=b.detail
-            )
-            for b in (await self._state(info)).blockers
-        ]
+    def blockers(self, info: Info) -> list[CompletionBlockerType]:
+        return self._pick(  # type: ignore[no-any-return]
+            info,
+            lambda s: [
+                CompletionBlockerType(
+                    lesson=LessonType.from_model(b.lesson), reason=b.reason, detail=b.detail
+                )
+                for b in s.blockers
+            ],
+        )
 
     @strawberry.field
-    async def certificate(self, info: Info) -> CertificateRef | None:
+    def certificate(self, info: Info) -> CertificateRef | None:
+        from llp_gql.schema.certificates import CertificateType as Cert
+
+        if "certificate" in self.cached:
+            row = self.cached["certificate"]
+            return Cert.from_model(row, self.row) if row else None
+        return self._certificate(info)  # type: ignore[return-value]
+
+    async def _certificate(self, info: Info) -> CertificateRef | None:
         from llp_gql.schema.certificates import CertificateType as Cert
 
         row = await info.context.loaders.certificate_by_enrollment.load(self.row.id)

@@ -1,0 +1,1 @@
+"""The performance harness of BENCHMARKS.md: ``python -m benchmarks.run`` (see README.md)."""
