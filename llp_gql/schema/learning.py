@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -87,14 +88,24 @@ class EnrollmentType:
         )
 
     async def _state(self, info: Info) -> domain_state.EnrollmentState:
-        if "state" not in self.cached:
-            loaders = info.context.loaders
-            lessons = await loaders.lessons_by_course.load(self.row.course_id)
-            progress = await loaders.progress_by_enrollment.load(self.row.id)
-            self.cached["state"] = domain_state.compute_state(
-                lessons, progress, info.context.settings, source=self.row.source
-            )
-        state: domain_state.EnrollmentState = self.cached["state"]
+        # status, progressPercent, lessons and blockers resolve concurrently: they
+        # share one in-flight computation instead of each computing the state.
+        if "state" in self.cached:
+            state: domain_state.EnrollmentState = self.cached["state"]
+            return state
+        if "pending" not in self.cached:
+            self.cached["pending"] = asyncio.ensure_future(self._compute_state(info))
+        computed: domain_state.EnrollmentState = await self.cached["pending"]
+        return computed
+
+    async def _compute_state(self, info: Info) -> domain_state.EnrollmentState:
+        loaders = info.context.loaders
+        lessons = await loaders.lessons_by_course.load(self.row.course_id)
+        progress = await loaders.progress_by_enrollment.load(self.row.id)
+        state = domain_state.compute_state(
+            lessons, progress, info.context.settings, source=self.row.source
+        )
+        self.cached["state"] = state
         return state
 
     def _pick(self, info: Info, pick: Callable[[domain_state.EnrollmentState], Any]) -> Any:

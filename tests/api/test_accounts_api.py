@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
+import pytest
 
 from llp_gql.domain.clock import FakeClock
 from llp_gql.settings import Settings
@@ -130,3 +133,26 @@ async def test_nul_characters_are_refused_not_stored(
     )
     login = await post(client, LOGIN, {"e": "x\x00@mail.example", "p": PASSWORD})
     assert login["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_enrollment_state_is_computed_once_per_enrollment(
+    client: httpx.AsyncClient, world: World, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llp_gql.domain import state as domain_state
+
+    enrollment = await assign(world)
+    calls: list[int] = []
+    real = domain_state.compute_state
+
+    def counting(*args: Any, **kwargs: Any) -> domain_state.EnrollmentState:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(domain_state, "compute_state", counting)
+    token = await token_for(world.employee_x, settings)
+    query = (
+        "query($id: ID!) { enrollment(id: $id) { status progressPercent "
+        "lessons { status } blockers { reason } } }"
+    )
+    await ok(client, query, {"id": gid("Enrollment", enrollment.id)}, token)
+    assert len(calls) == 1
