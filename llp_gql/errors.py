@@ -36,8 +36,8 @@ class LLPError(Exception):
         self.message = message
         self.field = field
 
-    def extensions(self) -> dict[str, str]:
-        ext = {"code": self.code}
+    def extensions(self) -> dict[str, object]:
+        ext: dict[str, object] = {"code": self.code}
         if self.field:
             ext["field"] = self.field
         return ext
@@ -79,8 +79,32 @@ class LessonLocked(LLPError):
 
 
 class ImplausibleProgress(LLPError):
+    """A video report of which nothing fits the watch-time budget. Its extensions say
+    how to recover: ``claimableSeconds`` (may be claimed now), ``retryAfterSeconds``
+    (until the refused part fits) and ``acceptedToSecond`` (where to report from)."""
+
     code = "IMPLAUSIBLE_PROGRESS"
     http_status = 422
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        claimable_seconds: float,
+        retry_after_seconds: float,
+        accepted_to_second: float,
+    ) -> None:
+        super().__init__(message)
+        self.claimable_seconds = claimable_seconds
+        self.retry_after_seconds = retry_after_seconds
+        self.accepted_to_second = accepted_to_second
+
+    def extensions(self) -> dict[str, object]:
+        return super().extensions() | {
+            "claimableSeconds": self.claimable_seconds,
+            "retryAfterSeconds": self.retry_after_seconds,
+            "acceptedToSecond": self.accepted_to_second,
+        }
 
 
 class QuizAttemptsExhausted(LLPError):
@@ -112,7 +136,7 @@ class LimitExceeded(LLPError):
         super().__init__(message)
         self.limit_code = code
 
-    def extensions(self) -> dict[str, str]:
+    def extensions(self) -> dict[str, object]:
         return {"code": self.limit_code}
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 from anyio import to_thread
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, audit
 from llp_gql.domain.certificates import withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.locks import lock_enrollments
 from llp_gql.domain.passwords import hash_password, verify_password
 from llp_gql.errors import Conflict, Forbidden, ValidationFailed
 from llp_gql.models import AccountType, Company, Enrollment, Role, User
@@ -165,15 +167,20 @@ async def create_employee(viewer: access.Viewer, email: str, name: str, password
     return user
 
 
-async def _delete_user(user: User, *, clock: Clock) -> int:
-    """Delete a person with their enrollments, progress, attempts, certificates and tokens.
+async def _delete_user(user: User, connection: BaseDBAsyncClient, *, clock: Clock) -> int:
+    """Delete a person with their enrollments, progress, attempts, certificates and tokens,
+    inside the caller's transaction.
 
-    Certificates leave tombstones first; the cascade of the foreign keys does the rest.
+    Their enrollments are locked first (``locks``), so a completion racing this
+    removal either committed before (its certificate gets a tombstone here) or
+    finds its enrollment gone. Certificates leave tombstones; the cascade of the
+    foreign keys does the rest.
     """
-    enrollment_ids: list[int] = await Enrollment.filter(learner_id=user.id).values_list(
-        "id", flat=True
+    enrollment_ids: list[int] = await (
+        Enrollment.filter(learner_id=user.id).using_db(connection).values_list("id", flat=True)
     )  # type: ignore[assignment]  # values_list(flat=True) is typed as tuples
-    withdrawn = await withdraw_for_enrollments(enrollment_ids, clock=clock)
+    locked = await lock_enrollments(enrollment_ids, connection)
+    withdrawn = await withdraw_for_enrollments([e.id for e in locked], clock=clock)
     await user.delete()
     return withdrawn
 
@@ -184,8 +191,8 @@ async def remove_employee(viewer: access.Viewer, user_id: int, *, clock: Clock =
     user = await access.access_employee(admin, user_id)
     if user.id == admin.id:
         raise ValidationFailed("You cannot remove yourself; ask another admin.")
-    async with in_transaction():
-        withdrawn = await _delete_user(user, clock=clock)
+    async with in_transaction() as connection:
+        withdrawn = await _delete_user(user, connection, clock=clock)
         await audit.record(
             audit.EMPLOYEE_REMOVED,
             actor=admin,
@@ -204,8 +211,8 @@ async def delete_my_account(viewer: access.Viewer, password: str, *, clock: Cloc
         raise Forbidden("Employee accounts are removed by the company admin.")
     if not await check_password(user, password):
         raise ValidationFailed("The password is not correct.", field="password")
-    async with in_transaction():
-        withdrawn = await _delete_user(user, clock=clock)
+    async with in_transaction() as connection:
+        withdrawn = await _delete_user(user, connection, clock=clock)
         await audit.record(
             audit.ACCOUNT_DELETED,
             actor=None,

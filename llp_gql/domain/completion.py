@@ -6,16 +6,24 @@ progress mutation runs the same steps:
 1. ``open_lesson``: the learner's own enrollment (``access``), a lesson of its
    course (NOT_FOUND otherwise) of the expected kind (VALIDATION), and not
    LOCKED (LESSON_LOCKED, nothing stored).
-2. The caller turns the rows it read into a ``LessonChange`` (pure).
-3. ``save_change`` writes it. A change that completes the last lesson first
-   renders the certificate, outside any transaction, then writes the lesson,
-   ``Enrollment.completed_at`` and the certificate in one short transaction.
+2. ``apply_change`` opens one short transaction, locks the enrollment row
+   (``locks.lock_enrollments``), re-reads its progress rows, and only then lets
+   the caller's pure ``decide`` turn them into a ``LessonChange``, which it
+   writes. A change that completes the last lesson also sets
+   ``Enrollment.completed_at`` and issues the certificate in that transaction.
 
-Concurrency: a progress row is created under the unique (enrollment, lesson)
-constraint and updated only with a compare-and-set guard on the values the
-change was computed from. A lost race raises ``StaleProgress`` and writes
-nothing; the caller re-reads and decides again (``with_retries``), or answers
-CONFLICT where doing it again would be wrong (a quiz attempt).
+Concurrency: every write to an enrollment's progress, and every removal of an
+enrollment or of its learner, first takes the same row lock (``SELECT ... FOR
+UPDATE`` on PostgreSQL; on SQLite the single writer holds the whole database for
+the transaction). So two reports of one enrollment never decide on the same
+rows (the watch-time budget cannot be spent twice), and a completion and a
+removal are ordered: either the removal sees the new certificate and leaves its
+tombstone, or the completion finds the enrollment gone (NOT_FOUND) and returns
+no certificate.
+
+The PDF is rendered before the transaction when the rows read in step 1 say
+this change will finish the course, so the lock is not held for a render; when
+only the fresh rows say so (rare), it is rendered inside.
 """
 
 from __future__ import annotations
@@ -30,8 +38,9 @@ from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, issuance
 from llp_gql.domain.clock import Clock
+from llp_gql.domain.locks import lock_enrollments
 from llp_gql.domain.state import EnrollmentState, EnrollmentStatus, LessonState, compute_state
-from llp_gql.errors import Conflict, LessonLocked, NotFound, ValidationFailed
+from llp_gql.errors import Conflict, LessonLocked, LLPError, NotFound, ValidationFailed
 from llp_gql.models import (
     Certificate,
     Enrollment,
@@ -41,14 +50,6 @@ from llp_gql.models import (
     LessonStatus,
 )
 from llp_gql.settings import Settings
-
-# Each retry follows a write that won, so n writers racing on one row need at most
-# n rounds; a learner's own player never has ten reports in flight for one lesson.
-RETRIES = 10
-
-
-class StaleProgress(Exception):
-    """The row changed between reading and writing; nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,8 @@ class ProgressOutcome:
     progress: LessonProgress | None
     state: EnrollmentState
     certificate: Certificate | None
+    # What the decision reported beyond the rows (a video report's accounting).
+    note: object = None
 
     @property
     def lesson_state(self) -> LessonState:
@@ -72,11 +75,15 @@ class LessonChange:
     """Columns to write on the lesson's progress row."""
 
     values: dict[str, object]
-    # The row must still match these (as read) to be updated; ignored on creation.
-    guard: dict[str, object]
     completes: bool
     # More writes in the same transaction (a quiz stores its attempt), given the row.
     after_write: Callable[[LessonProgress, BaseDBAsyncClient], Awaitable[None]] | None = None
+    # Passed through to ``ProgressOutcome.note``.
+    note: object = None
+
+
+# Decides the change from the rows read under the lock; None or no values: nothing to write.
+Decide = Callable[["LessonContext", datetime], LessonChange | None]
 
 
 @dataclass(slots=True)
@@ -96,16 +103,20 @@ class LessonContext:
     def state(self) -> EnrollmentState:
         return compute_state(self.lessons, self.rows.values(), source=self.enrollment.source)
 
-    async def reload(self) -> LessonContext:
-        progress = await LessonProgress.filter(enrollment_id=self.enrollment.id)
+    async def reload(self, connection: BaseDBAsyncClient | None = None) -> LessonContext:
+        progress = await LessonProgress.filter(enrollment_id=self.enrollment.id).using_db(
+            connection
+        )
         self.rows = {row.lesson_id: row for row in progress}
         return self
 
-    async def outcome(self, certificate: Certificate | None = None) -> ProgressOutcome:
+    async def outcome(
+        self, certificate: Certificate | None = None, note: object = None
+    ) -> ProgressOutcome:
         state = self.state
         if certificate is None and state.status == EnrollmentStatus.COMPLETED:
             certificate = await Certificate.get_or_none(enrollment_id=self.enrollment.id)
-        return ProgressOutcome(self.enrollment, self.lesson, self.row, state, certificate)
+        return ProgressOutcome(self.enrollment, self.lesson, self.row, state, certificate, note)
 
 
 async def lesson_context(enrollment: Enrollment, lesson_id: int) -> LessonContext:
@@ -135,43 +146,30 @@ async def open_lesson(
     return context
 
 
-async def with_retries(
-    context: LessonContext, attempt: Callable[[LessonContext], Awaitable[ProgressOutcome]]
+async def apply_change(
+    context: LessonContext, decide: Decide, *, settings: Settings, clock: Clock
 ) -> ProgressOutcome:
-    """Run ``attempt``; after a lost race, re-read the rows and run it again."""
-    for _ in range(RETRIES):
-        try:
-            return await attempt(context)
-        except StaleProgress:
-            context = await context.reload()
-    raise Conflict("This lesson was saved by another request at the same time; try again.")
-
-
-async def save_change(
-    context: LessonContext,
-    change: LessonChange,
-    *,
-    settings: Settings,
-    clock: Clock,
-    now: datetime,
-) -> ProgressOutcome:
-    """Write ``change``; raises ``StaleProgress`` (having written nothing) on a lost race.
-
-    Only a change that completes the last open lesson can complete the course:
-    the lessons before it are COMPLETED (else it would be locked), and those
-    after it stay locked until it is done. So the course check, the render and
-    the transaction are needed only then, or when the change writes more rows.
-    """
-    finishes = change.completes and context.state.completes_with(context.lesson.id)
+    """Lock the enrollment, re-read its rows, decide, write; NOT_FOUND when the
+    enrollment was removed meanwhile. ``decide`` may raise an ``LLPError``: then
+    nothing is stored."""
+    now = clock()
     prepared = None
-    if finishes:
+    if _will_finish(context, decide, now):
         prepared = await issuance.prepare_certificate(
             context.enrollment, settings=settings, issued_at=now
         )
     certificate = None
     try:
-        if finishes or change.after_write is not None:
-            async with in_transaction() as connection:
+        async with in_transaction() as connection:
+            if not await lock_enrollments([context.enrollment.id], connection):
+                raise NotFound("Enrollment")
+            await context.reload(connection)
+            change = decide(context, now)
+            if change is not None and change.values:
+                # Only a change that completes the last open lesson completes the course:
+                # the lessons before it are COMPLETED (else it would be locked), and
+                # those after it stay locked until it is done.
+                finishes = change.completes and context.state.completes_with(context.lesson.id)
                 row = await _write(context, change, connection)
                 if change.after_write is not None:
                     await change.after_write(row, connection)
@@ -179,18 +177,29 @@ async def save_change(
                     certificate = await _finish_course(
                         context, connection, prepared, settings=settings, clock=clock, now=now
                     )
-        else:
-            # A single statement is atomic on its own: no transaction round trips
-            # on the hot path (the video heartbeat).
-            row = await _write(context, change, None)
-    except IntegrityError as exc:  # the row was created concurrently
-        raise StaleProgress from exc
+    except IntegrityError:  # only a bug could get here: every writer holds the lock
+        raise Conflict(
+            "This lesson was saved by another request at the same time; try again."
+        ) from None
+    if change is None or not change.values:
+        return await context.outcome(note=change.note if change else None)
     context.rows[context.lesson.id] = row
-    return await context.outcome(certificate)
+    return await context.outcome(certificate, change.note)
+
+
+def _will_finish(context: LessonContext, decide: Decide, now: datetime) -> bool:
+    """On the rows read before the lock: would this change complete the course?"""
+    try:
+        change = decide(context, now)
+    except LLPError:
+        return False
+    return (
+        change is not None and change.completes and context.state.completes_with(context.lesson.id)
+    )
 
 
 async def _write(
-    context: LessonContext, change: LessonChange, connection: BaseDBAsyncClient | None
+    context: LessonContext, change: LessonChange, connection: BaseDBAsyncClient
 ) -> LessonProgress:
     row = context.row
     if row is None:
@@ -200,9 +209,7 @@ async def _write(
             lesson_id=context.lesson.id,
             **change.values,
         )
-    query = LessonProgress.filter(id=row.id, **change.guard).using_db(connection)
-    if not await query.update(**change.values):
-        raise StaleProgress
+    await LessonProgress.filter(id=row.id).using_db(connection).update(**change.values)
     for name, value in change.values.items():
         setattr(row, name, value)
     return row

@@ -10,6 +10,8 @@ from tortoise.transactions import in_transaction
 from llp_gql.domain import access, audit
 from llp_gql.domain.certificates import withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.locks import lock_enrollments
+from llp_gql.domain.quizzes import carry_attempts, remember_attempts
 from llp_gql.errors import Forbidden, NotFound, ValidationFailed
 from llp_gql.models import (
     Course,
@@ -40,10 +42,14 @@ async def enroll_self(viewer: access.Viewer, course_id: int) -> Enrollment:
     if existing is not None:
         return existing
     try:
-        async with in_transaction():
+        async with in_transaction() as connection:
             enrollment = await Enrollment.create(
-                learner_id=user.id, course_id=course.id, source=EnrollmentSource.SELF
+                using_db=connection,
+                learner_id=user.id,
+                course_id=course.id,
+                source=EnrollmentSource.SELF,
             )
+            await carry_attempts(enrollment, connection)
             await audit.record(
                 audit.ENROLLED,
                 actor=user,
@@ -88,14 +94,17 @@ async def assign_course(
                 result.append(existing[user_id])
                 continue
             try:
-                async with in_transaction():  # a savepoint, so one race does not undo the rest
+                # A savepoint, so one race does not undo the rest.
+                async with in_transaction() as savepoint:
                     enrollment = await Enrollment.create(
+                        using_db=savepoint,
                         learner_id=user_id,
                         course_id=course.id,
                         source=EnrollmentSource.ASSIGNED,
                         assigned_by_id=admin.id,
                         company_id=company.id,
                     )
+                    await carry_attempts(enrollment, savepoint)
             except IntegrityError:
                 enrollment = await Enrollment.get(learner_id=user_id, course_id=course.id)
             else:
@@ -121,13 +130,18 @@ async def remove_enrollment(
 ) -> None:
     """Delete an enrollment with its progress, attempts and certificate.
 
-    The certificate's code keeps verifying, as WITHDRAWN. Enrolling again later
-    starts from nothing.
+    The certificate's code keeps verifying, as WITHDRAWN, even when a request
+    completes the course at the same moment (the enrollment's row lock orders
+    the two). Enrolling again later starts from nothing, except that spent quiz
+    attempts stay counted.
     """
     actor = access.require_user(viewer)
     enrollment = await access.access_enrollment_to_manage(actor, enrollment_id)
     learner = await User.get(id=enrollment.learner_id)
-    async with in_transaction():
+    async with in_transaction() as connection:
+        if not await lock_enrollments([enrollment.id], connection):
+            raise NotFound("Enrollment")  # removed by a concurrent request
+        await remember_attempts([enrollment], connection, clock=clock)
         withdrawn = await withdraw_for_enrollments([enrollment.id], clock=clock)
         await audit.record(
             audit.ENROLLMENT_REMOVED,

@@ -32,6 +32,7 @@ from tortoise.transactions import in_transaction
 from llp_gql.certs.render import TEMPLATE_VERSION, CertificateSnapshot, render_certificate_async
 from llp_gql.domain import audit
 from llp_gql.domain.clock import Clock
+from llp_gql.errors import NotFound
 from llp_gql.models import Certificate, Company, Course, Enrollment, EnrollmentSource, User
 from llp_gql.settings import Settings
 
@@ -68,8 +69,11 @@ async def prepare_certificate(
     The company name and logo are printed only for ASSIGNED enrollments: an
     individual's certificate belongs to them, not to a former employer.
     """
-    learner = await User.get(id=enrollment.learner_id)
-    course = await Course.get(id=enrollment.course_id)
+    learner = await User.get_or_none(id=enrollment.learner_id)
+    course = await Course.get_or_none(id=enrollment.course_id)
+    if learner is None or course is None:
+        # Removed by a request that raced this completion: there is nothing to issue.
+        raise NotFound("Enrollment")
     company = None
     if enrollment.source == EnrollmentSource.ASSIGNED and enrollment.company_id is not None:
         company = await Company.get_or_none(id=enrollment.company_id)

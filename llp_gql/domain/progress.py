@@ -1,22 +1,29 @@
 """Moving through lessons: watched video spans, confirmed readings and activities
-(DESIGN.md section 3). Quizzes live in ``quizzes``; the shared save-and-issue
+(DESIGN.md section 3). Quizzes live in ``quizzes``; the shared lock-decide-write
 machinery in ``completion``; the pure state and blockers in ``state``.
 
-Video rules decided here:
+Video rules decided here (the client protocol is in docs/video-protocol.md):
 
-- A span is validated (finite, not negative, ``to > from``, ``from`` before the
-  end) and a span running past the end is clipped to the duration: players
-  report their own idea of the length, a few frames off ours.
-- Plausibility is measured on what a report *adds* to the union, not on its raw
-  length: re-watched parts cannot cheat, and a player that reports cumulative
-  segments (``[0, 10]``, ``[0, 20]``, ...) stays plausible. The added seconds
-  may not exceed the time since the previous accepted report times
-  ``video_max_playback_rate`` plus ``video_slack_seconds``. The first report
-  of a lesson has no previous report, so it may add at most the slack: players
-  should report within a few seconds of starting, then at any pace.
+- A span is validated (finite, not negative, ``to >= from``, ``from`` before
+  the end) and a span running past the end is clipped to the duration: players
+  report their own idea of the length, a few frames off ours. A span with
+  ``to == from`` covers nothing: it is the "playing from here" report a player
+  sends when playback starts, which starts the budget's clock.
+- **The budget is cumulative.** From the learner's first accepted report on the
+  lesson (``watch_started_at``), the covered seconds may never exceed
+  ``video_slack_seconds + video_max_playback_rate x elapsed``. Whatever the
+  pattern of reports (concurrent, back to back, overlapping, out of order) a
+  video of duration D cannot be completed before D / rate - slack seconds,
+  because reports of one enrollment are decided one at a time under the
+  enrollment's row lock (``completion.apply_change``), on the union as stored.
+- A report that claims more than the budget allows stores the plausible part:
+  the first uncovered seconds of its span, up to the budget, and says how much
+  was refused and when the rest will fit (``VideoReport``). A report of which
+  nothing fits stores nothing and answers IMPLAUSIBLE_PROGRESS with the same
+  figures. An honest client that resends what was not accepted always
+  completes; nothing it did can stall it.
 - A report that adds nothing (a retry, a re-watch, any report after the video
-  is complete) is accepted and changes nothing, not even the time of the last
-  report, so a late retry never shrinks the allowance of the next report.
+  is complete) is accepted and changes nothing.
 - Complete when ``duration - covered <= video_end_tolerance_seconds``.
 """
 
@@ -25,6 +32,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from llp_gql.domain import access, spans
@@ -33,9 +41,8 @@ from llp_gql.domain.completion import (
     LessonChange,
     LessonContext,
     ProgressOutcome,
+    apply_change,
     open_lesson,
-    save_change,
-    with_retries,
 )
 from llp_gql.domain.state import EnrollmentState, compute_state
 from llp_gql.errors import ImplausibleProgress, ValidationFailed
@@ -44,6 +51,7 @@ from llp_gql.settings import Settings
 
 __all__ = [
     "ProgressOutcome",
+    "VideoReport",
     "complete_lesson",
     "load_state",
     "load_states",
@@ -52,6 +60,22 @@ __all__ = [
 
 # Gains below this are float noise from re-summing the same spans, not new video.
 _EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class VideoReport:
+    """How one video report was counted, so that the client knows what to send next."""
+
+    # New seconds this report added to the union of watched spans.
+    added_seconds: float
+    # New seconds of the span beyond the budget: not stored, to be sent again later.
+    refused_seconds: float
+    # The span is covered from its fromSecond up to here: the next report starts here.
+    accepted_to_second: float
+    # How many more new seconds the budget allows right now.
+    claimable_seconds: float
+    # Seconds until the refused part fits the budget (0 when nothing was refused).
+    retry_after_seconds: float
 
 
 async def load_state(enrollment: Enrollment, settings: Settings | None = None) -> EnrollmentState:
@@ -89,7 +113,8 @@ async def record_video_progress(
     clock: Clock,
 ) -> ProgressOutcome:
     """Add a watched span to a video lesson; completes it (and maybe the course) when
-    the union covers the video. IMPLAUSIBLE_PROGRESS and LESSON_LOCKED store nothing."""
+    the union covers the video. The outcome's ``note`` is the ``VideoReport``.
+    IMPLAUSIBLE_PROGRESS (nothing fits the budget) and LESSON_LOCKED store nothing."""
     context = await open_lesson(
         viewer,
         enrollment_id,
@@ -99,14 +124,10 @@ async def record_video_progress(
     )
     span = _checked_span(from_second, to_second, context.lesson.duration_seconds)
 
-    async def attempt(context: LessonContext) -> ProgressOutcome:
-        now = clock()
-        change = _video_change(context, span, settings, now)
-        if change is None:
-            return await context.outcome()
-        return await save_change(context, change, settings=settings, clock=clock, now=now)
+    def decide(context: LessonContext, now: datetime) -> LessonChange | None:
+        return _video_change(context, span, settings, now)
 
-    return await with_retries(context, attempt)
+    return await apply_change(context, decide, settings=settings, clock=clock)
 
 
 async def complete_lesson(
@@ -127,19 +148,16 @@ async def complete_lesson(
         "Only readings and activities are confirmed; videos are watched and quizzes passed.",
     )
 
-    async def attempt(context: LessonContext) -> ProgressOutcome:
+    def decide(context: LessonContext, now: datetime) -> LessonChange | None:
         row = context.row
         if row is not None and row.status == LessonStatus.COMPLETED:
-            return await context.outcome()
-        now = clock()
-        change = LessonChange(
+            return None
+        return LessonChange(
             values={"status": LessonStatus.COMPLETED, "completed_at": now, "updated_at": now},
-            guard={"status__not": LessonStatus.COMPLETED},
             completes=True,
         )
-        return await save_change(context, change, settings=settings, clock=clock, now=now)
 
-    return await with_retries(context, attempt)
+    return await apply_change(context, decide, settings=settings, clock=clock)
 
 
 def _checked_span(from_second: float, to_second: float, duration: float | None) -> spans.Span:
@@ -148,8 +166,8 @@ def _checked_span(from_second: float, to_second: float, duration: float | None) 
             raise ValidationFailed(f"{name} must be a finite number.", field=name)
         if value < 0:
             raise ValidationFailed(f"{name} may not be negative.", field=name)
-    if to_second <= from_second:
-        raise ValidationFailed("toSecond must be greater than fromSecond.", field="toSecond")
+    if to_second < from_second:
+        raise ValidationFailed("toSecond may not be before fromSecond.", field="toSecond")
     if duration is None or duration <= 0:
         raise ValidationFailed("This video has no duration, so it cannot record progress.")
     if from_second >= duration:
@@ -162,41 +180,69 @@ def _checked_span(from_second: float, to_second: float, duration: float | None) 
 def _video_change(
     context: LessonContext, span: spans.Span, settings: Settings, now: datetime
 ) -> LessonChange | None:
-    """The change a span makes, None when it adds nothing; IMPLAUSIBLE_PROGRESS when it
-    adds more than can have played since the previous accepted report."""
+    """The change a report makes on the rows read under the lock; None when it changes
+    nothing. Raises IMPLAUSIBLE_PROGRESS when none of its new seconds fit the budget."""
     row = context.row
     if row is not None and row.status == LessonStatus.COMPLETED:
         return None
     before = row.watched_spans if row else []
-    merged = spans.merge(before, span)
-    covered = spans.covered(merged)
-    gained = covered - spans.covered(before)
-    if gained <= _EPSILON:
-        return None
-    if row is None or row.last_report_at is None:
-        allowance = settings.video_slack_seconds
-    else:
-        elapsed = max(0.0, (now - row.last_report_at).total_seconds())  # clocks may step back
-        allowance = elapsed * settings.video_max_playback_rate + settings.video_slack_seconds
-    if gained > allowance + _EPSILON:
+    covered_before = spans.covered(before)
+    started = row.watch_started_at if row else None
+    budget = _budget(started or now, now, settings)
+    claimable = max(0.0, budget - covered_before)
+    new = spans.uncovered(before, span)
+    wanted = spans.covered(new)
+    accepted = spans.take(new, claimable)
+    added = spans.covered(accepted)
+    refused = wanted - added
+    if refused > _EPSILON and added <= _EPSILON:
+        wait = _wait_for(covered_before + refused, started or now, now, settings)
         raise ImplausibleProgress(
-            f"This report adds {gained:.1f} s of video, more than can have played since "
-            f"the previous report ({allowance:.1f} s at most)."
+            f"This report claims {refused:.1f} s of video that cannot have played yet: "
+            f"the budget allows {claimable:.1f} s more now. Send it again in "
+            f"{wait:.1f} s, or send a shorter span.",
+            claimable_seconds=round(claimable, 3),
+            retry_after_seconds=round(wait, 3),
+            accepted_to_second=span[0],
         )
+    merged = before
+    for piece in accepted:
+        merged = spans.merge(merged, piece)
+    covered = spans.covered(merged)
+    report = VideoReport(
+        added_seconds=added,
+        refused_seconds=refused if refused > _EPSILON else 0.0,
+        accepted_to_second=spans.covered_to(merged, span),
+        claimable_seconds=max(0.0, budget - covered),
+        retry_after_seconds=(
+            _wait_for(covered + refused, started or now, now, settings)
+            if refused > _EPSILON
+            else 0.0
+        ),
+    )
+    values: dict[str, object] = {}
+    if started is None:
+        values["watch_started_at"] = now  # this is the first accepted report
+    if added > _EPSILON:
+        values |= {"watched_spans": merged, "covered_seconds": covered, "last_report_at": now}
+    if not values:
+        return LessonChange(values={}, completes=False, note=report)
+    values["updated_at"] = now
     duration = context.lesson.duration_seconds or 0.0
-    completes = duration - covered <= settings.video_end_tolerance_seconds
-    values: dict[str, object] = {
-        "watched_spans": merged,
-        "covered_seconds": covered,
-        "last_report_at": now,
-        "updated_at": now,
-    }
+    completes = added > _EPSILON and duration - covered <= settings.video_end_tolerance_seconds
     if completes:
         values |= {"status": LessonStatus.COMPLETED, "completed_at": now}
-    # Every accepted report strictly grows the covered seconds, so they version the row.
-    guard: dict[str, object] = (
-        {"covered_seconds": row.covered_seconds, "status__not": LessonStatus.COMPLETED}
-        if row
-        else {}
-    )
-    return LessonChange(values=values, guard=guard, completes=completes)
+    return LessonChange(values=values, completes=completes, note=report)
+
+
+def _budget(started: datetime, now: datetime, settings: Settings) -> float:
+    """Seconds of video that may be covered by ``now``; clocks may step back."""
+    elapsed = max(0.0, (now - started).total_seconds())
+    return settings.video_slack_seconds + settings.video_max_playback_rate * elapsed
+
+
+def _wait_for(covered: float, started: datetime, now: datetime, settings: Settings) -> float:
+    """Seconds from ``now`` until the budget reaches ``covered``."""
+    elapsed = max(0.0, (now - started).total_seconds())
+    needed = (covered - settings.video_slack_seconds) / settings.video_max_playback_rate
+    return max(0.0, needed - elapsed)

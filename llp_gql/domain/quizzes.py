@@ -10,14 +10,21 @@ Rules decided here:
 - Passed when score >= the pass mark. Attempts allowed = ``max_attempts`` +
   granted extras (``max_attempts`` None: unlimited); one more is
   QUIZ_ATTEMPTS_EXHAUSTED and stores nothing.
+- Attempts are counted per learner and quiz across every enrollment of the
+  course: removing an enrollment files its spent and granted attempts in a
+  ``QuizAttemptTally`` (``remember_attempts``), and the next enrollment of the
+  course starts with them carried (``carry_attempts``). Re-enrolling restarts
+  progress, never the attempt count.
 - After a pass the learner may retake the quiz for practice, within the
   attempts left: each retake is recorded and counted, the best score is kept,
   and the lesson stays COMPLETED. A pass is never undone.
-- Two submissions racing for the same attempt number: the unique
-  (progress, number) constraint and the row's compare-and-set let one win; the
-  other answers CONFLICT rather than silently spend a second attempt.
-- Extra attempts: 1..10 at a time, only by admins of the assigning company,
-  only for quizzes with a limit; allowed before the learner starts too.
+- Two submissions racing for the same attempt: they are decided one after the
+  other under the enrollment's row lock; the second finds the attempt count
+  moved since its learner's page read it and answers CONFLICT rather than
+  silently spend a second attempt.
+- Extra attempts: 1..10 at a time, by admins of the assigning company for
+  their employees and by staff for anyone, only for quizzes with a limit;
+  allowed before the learner starts too; audited with the reason given.
 """
 
 from __future__ import annotations
@@ -27,8 +34,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, audit
@@ -37,18 +42,35 @@ from llp_gql.domain.completion import (
     LessonChange,
     LessonContext,
     ProgressOutcome,
-    StaleProgress,
+    apply_change,
     lesson_context,
     open_lesson,
-    save_change,
 )
+from llp_gql.domain.locks import lock_enrollments
 from llp_gql.domain.state import attempts_allowed, attempts_left, pass_mark
-from llp_gql.errors import Conflict, Forbidden, QuizAttemptsExhausted, ValidationFailed
-from llp_gql.models import Choice, LessonKind, LessonProgress, LessonStatus, Question, QuizAttempt
+from llp_gql.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    QuizAttemptsExhausted,
+    ValidationFailed,
+)
+from llp_gql.models import (
+    Choice,
+    Enrollment,
+    Lesson,
+    LessonKind,
+    LessonProgress,
+    LessonStatus,
+    Question,
+    QuizAttempt,
+    QuizAttemptTally,
+)
 from llp_gql.settings import Settings
 
 MIN_EXTRA_ATTEMPTS = 1
 MAX_EXTRA_ATTEMPTS = 10
+MAX_REASON_LENGTH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,32 +107,46 @@ async def submit_quiz(
     right = sum(chosen.get(qid, frozenset()) == key.correct for qid, key in keys.items())
     score = right * 100 // len(keys) if keys else 100
     passed = score >= pass_mark(context.lesson)
-    now = clock()
     attempt = QuizAttempt(
         score_percent=score,
         passed=passed,
-        submitted_at=now,
         answers={str(qid): sorted(ids) for qid, ids in chosen.items()},
     )
-    change = _attempt_change(context, attempt, now)
-    try:
-        outcome = await save_change(context, change, settings=settings, clock=clock, now=now)
-    except StaleProgress:
-        raise Conflict(
-            "Another submission of this quiz was saved at the same moment; reload and try again."
-        ) from None
+    # The attempt count this submission was made against (read before the lock).
+    seen = context.row.attempts_used if context.row else 0
+
+    def decide(context: LessonContext, now: datetime) -> LessonChange:
+        used = context.row.attempts_used if context.row else 0
+        if used != seen:
+            raise Conflict(
+                "Another submission of this quiz was saved at the same moment; "
+                "reload and try again."
+            )
+        attempt.submitted_at = now
+        return _attempt_change(context, attempt, now)
+
+    outcome = await apply_change(context, decide, settings=settings, clock=clock)
     left = attempts_left(context.lesson, outcome.progress)
     return QuizOutcome(score, passed, attempt, left, outcome)
 
 
 async def grant_quiz_attempts(
-    viewer: access.Viewer, enrollment_id: int, lesson_id: int, extra: int, *, clock: Clock
+    viewer: access.Viewer,
+    enrollment_id: int,
+    lesson_id: int,
+    extra: int,
+    *,
+    clock: Clock,
+    reason: str | None = None,
 ) -> ProgressOutcome:
-    """An admin of the assigning company gives the learner ``extra`` more attempts
-    (audited). Others who can see the enrollment get FORBIDDEN, the rest NOT_FOUND."""
+    """Give the learner ``extra`` more attempts (audited with ``reason``): admins of
+    the assigning company for their employees, staff for anyone. Others who can
+    see the enrollment get FORBIDDEN, the rest NOT_FOUND."""
     enrollment = await access.access_enrollment(viewer, enrollment_id)
     if not access.may_grant_attempts(viewer, enrollment):
-        raise Forbidden("Only the admins of the company that assigned this course can do this.")
+        raise Forbidden(
+            "Only the admins of the company that assigned this course, or staff, can do this."
+        )
     context = await lesson_context(enrollment, lesson_id)
     lesson = context.lesson
     if lesson.kind != LessonKind.QUIZ:
@@ -122,46 +158,119 @@ async def grant_quiz_attempts(
             f"Grant between {MIN_EXTRA_ATTEMPTS} and {MAX_EXTRA_ATTEMPTS} attempts at a time.",
             field="extra",
         )
-    for _ in range(2):  # the second round follows a row created concurrently
-        try:
-            async with in_transaction():
-                row = await _add_attempts(context, extra)
-                await audit.record(
-                    audit.ATTEMPTS_GRANTED,
-                    actor=viewer,
-                    subject_type="enrollment",
-                    subject_id=enrollment.id,
-                    company_id=enrollment.company_id,
-                    at=clock(),
-                    details={
-                        "lesson_id": lesson.id,
-                        "lesson_title": lesson.title,
-                        "extra": extra,
-                        "learner_id": enrollment.learner_id,
-                        "attempts_allowed": attempts_allowed(lesson, row),
-                    },
-                )
-        except IntegrityError:
-            await context.reload()
-            continue
-        context.rows[lesson.id] = row
-        return await context.outcome()
-    raise Conflict("The quiz was changed by another request at the same time; try again.")
+    why = _clean_reason(reason)
+    async with in_transaction() as connection:
+        if not await lock_enrollments([enrollment.id], connection):
+            raise NotFound("Enrollment")
+        await context.reload(connection)
+        row = await _add_attempts(context, extra, connection)
+        await audit.record(
+            audit.ATTEMPTS_GRANTED,
+            actor=viewer,
+            subject_type="enrollment",
+            subject_id=enrollment.id,
+            company_id=enrollment.company_id,
+            at=clock(),
+            details={
+                "lesson_id": lesson.id,
+                "lesson_title": lesson.title,
+                "extra": extra,
+                "reason": why,
+                "learner_id": enrollment.learner_id,
+                "attempts_allowed": attempts_allowed(lesson, row),
+            },
+        )
+    context.rows[lesson.id] = row
+    return await context.outcome()
 
 
-async def _add_attempts(context: LessonContext, extra: int) -> LessonProgress:
+def _clean_reason(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    cleaned = " ".join(reason.split())
+    if len(cleaned) > MAX_REASON_LENGTH:
+        raise ValidationFailed(
+            f"The reason may have at most {MAX_REASON_LENGTH} characters.", field="reason"
+        )
+    if any(ord(ch) < 32 for ch in cleaned):
+        raise ValidationFailed("The reason contains control characters.", field="reason")
+    return cleaned or None
+
+
+async def _add_attempts(
+    context: LessonContext, extra: int, connection: BaseDBAsyncClient
+) -> LessonProgress:
     row = context.row
     if row is None:
         # The learner has not tried yet: the extras wait on a fresh row.
         return await LessonProgress.create(
+            using_db=connection,
             enrollment_id=context.enrollment.id,
             lesson_id=context.lesson.id,
             extra_attempts=extra,
         )
-    # Added in SQL, so a grant and a concurrent attempt cannot overwrite each other.
-    await LessonProgress.filter(id=row.id).update(extra_attempts=F("extra_attempts") + extra)
-    await row.refresh_from_db(fields=["extra_attempts"])
+    row.extra_attempts += extra  # the enrollment is locked: nobody else writes this row
+    await (
+        LessonProgress.filter(id=row.id)
+        .using_db(connection)
+        .update(extra_attempts=row.extra_attempts)
+    )
     return row
+
+
+async def remember_attempts(
+    enrollments: list[Enrollment], connection: BaseDBAsyncClient, *, clock: Clock
+) -> None:
+    """Before these enrollments are removed (locked, in the caller's transaction):
+    file the quiz attempts spent and granted in them, per learner and quiz."""
+    rows = await (
+        LessonProgress.filter(
+            enrollment_id__in=[e.id for e in enrollments],
+            lesson__kind=LessonKind.QUIZ,
+        )
+        .using_db(connection)
+        .select_related("enrollment")
+    )
+    now = clock()
+    for row in rows:
+        used = row.attempts_used + row.attempts_carried
+        if used == 0 and row.extra_attempts == 0:
+            continue
+        # The row already includes what an earlier tally carried in: replace, not add.
+        await QuizAttemptTally.update_or_create(
+            defaults={
+                "attempts_used": used,
+                "extra_attempts": row.extra_attempts,
+                "updated_at": now,
+            },
+            using_db=connection,
+            learner_id=row.enrollment.learner_id,
+            lesson_id=row.lesson_id,
+        )
+
+
+async def carry_attempts(enrollment: Enrollment, connection: BaseDBAsyncClient) -> None:
+    """When a learner enrolls in a course again: the attempts they spent (and were
+    granted) in earlier enrollments come along, on fresh progress rows."""
+    lesson_ids = await Lesson.filter(
+        course_id=enrollment.course_id, kind=LessonKind.QUIZ
+    ).values_list("id", flat=True)
+    tallies = await QuizAttemptTally.filter(
+        learner_id=enrollment.learner_id, lesson_id__in=list(lesson_ids)
+    ).using_db(connection)
+    if tallies:
+        await LessonProgress.bulk_create(
+            [
+                LessonProgress(
+                    enrollment_id=enrollment.id,
+                    lesson_id=tally.lesson_id,
+                    attempts_carried=tally.attempts_used,
+                    extra_attempts=tally.extra_attempts,
+                )
+                for tally in tallies
+            ],
+            using_db=connection,
+        )
 
 
 async def _answer_keys(lesson_id: int) -> dict[int, _Key]:
@@ -221,9 +330,4 @@ def _attempt_change(context: LessonContext, attempt: QuizAttempt, now: datetime)
         attempt.progress_id = row.id
         await attempt.save(using_db=connection)
 
-    return LessonChange(
-        values=values,
-        guard={"attempts_used": used},
-        completes=completes,
-        after_write=store_attempt,
-    )
+    return LessonChange(values=values, completes=completes, after_write=store_attempt)

@@ -36,3 +36,51 @@ def first_gap(spans: Sequence[Sequence[float]]) -> float:
     if not spans or float(spans[0][0]) > 0.0:
         return 0.0
     return float(spans[0][1])
+
+
+def uncovered(spans: Sequence[Sequence[float]], new: Span) -> list[Span]:
+    """The parts of ``new`` that the merged union ``spans`` does not cover, in order."""
+    start, end = new
+    parts: list[Span] = []
+    cursor = start
+    for a, b in spans:
+        a, b = float(a), float(b)
+        if b <= cursor:
+            continue
+        if a >= end:
+            break
+        if a > cursor:
+            parts.append((cursor, a))
+        cursor = max(cursor, b)
+        if cursor >= end:
+            break
+    if cursor < end:
+        parts.append((cursor, end))
+    return parts
+
+
+def take(parts: Sequence[Span], seconds: float) -> list[Span]:
+    """The first ``seconds`` of these ordered, disjoint parts."""
+    taken: list[Span] = []
+    left = seconds
+    for a, b in parts:
+        if left <= 0:
+            break
+        length = b - a
+        if length <= left:
+            taken.append((a, b))
+            left -= length
+        else:
+            taken.append((a, a + left))
+            left = 0
+    return taken
+
+
+def covered_to(spans: Sequence[Sequence[float]], new: Span) -> float:
+    """How far ``new`` is covered without a gap from its start: the end of the merged
+    span that holds its start, capped at its end; its start when that is not covered."""
+    start, end = new
+    for a, b in spans:
+        if float(a) <= start <= float(b):
+            return min(end, float(b))
+    return start

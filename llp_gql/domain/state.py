@@ -110,11 +110,17 @@ def attempts_allowed(lesson: Lesson, row: LessonProgress | None) -> int | None:
     return lesson.max_attempts + (row.extra_attempts if row else 0)
 
 
+def attempts_spent(row: LessonProgress | None) -> int:
+    """Attempts of this enrollment plus those carried from earlier enrollments of the
+    course: removing an enrollment gives no attempt back (DESIGN.md section 3)."""
+    return (row.attempts_used + row.attempts_carried) if row else 0
+
+
 def attempts_left(lesson: Lesson, row: LessonProgress | None) -> int | None:
     allowed = attempts_allowed(lesson, row)
     if allowed is None:
         return None
-    return max(0, allowed - (row.attempts_used if row else 0))
+    return max(0, allowed - attempts_spent(row))
 
 
 def compute_state(
@@ -188,7 +194,7 @@ def _lesson_state(
         status=status,
         covered_seconds=(row.covered_seconds if row else 0.0) if is_video else None,
         best_score_percent=row.best_score_percent if row else None,
-        attempts_used=row.attempts_used if row else 0,
+        attempts_used=attempts_spent(row),
         attempts_left=attempts_left(lesson, row) if is_quiz else None,
         completed_at=row.completed_at if row and status == LessonStatus.COMPLETED else None,
         last_saved_at=row.updated_at if row else None,
@@ -222,19 +228,18 @@ def _blocker(
         )
     mark = pass_mark(lesson)
     left = attempts_left(lesson, row)
+    best = (row.best_score_percent if row else None) or 0
+    if left == 0:  # attempts carried from an earlier enrollment count, so check this first
+        return Blocker(
+            lesson,
+            BlockerReason.QUIZ_ATTEMPTS_EXHAUSTED,
+            f"No attempts left (best {best}% of {mark}% needed){_EXHAUSTED_ADVICE[source]}.",
+        )
     if not _started(lesson, row):
         return Blocker(
             lesson,
             BlockerReason.NOT_STARTED,
             f"Not started yet: {mark}% needed to pass; {_attempts(left)}.",
-        )
-    assert row is not None
-    best = row.best_score_percent or 0
-    if left == 0:
-        return Blocker(
-            lesson,
-            BlockerReason.QUIZ_ATTEMPTS_EXHAUSTED,
-            f"No attempts left (best {best}% of {mark}% needed){_EXHAUSTED_ADVICE[source]}.",
         )
     return Blocker(
         lesson,
@@ -243,11 +248,11 @@ def _blocker(
     )
 
 
-# Who can help once a quiz has no attempt left: only admins grant attempts, and only
-# for courses they assigned; an individual's way back is a fresh enrollment.
+# Who can help once a quiz has no attempt left: admins grant attempts for courses they
+# assigned, staff for anyone. Enrolling again gives no attempt back.
 _EXHAUSTED_ADVICE: dict[EnrollmentSource | None, str] = {
     EnrollmentSource.ASSIGNED: "; ask your company admin for another attempt",
-    EnrollmentSource.SELF: "; to start over, remove this enrollment and enroll again",
+    EnrollmentSource.SELF: "; ask support for another attempt",
     None: "",
 }
 

@@ -17,6 +17,7 @@ from llp_gql.models.learning import (
     LessonProgress,
     LessonStatus,
     QuizAttempt,
+    QuizAttemptTally,
 )
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "LessonStatus",
     "Question",
     "QuizAttempt",
+    "QuizAttemptTally",
     "RateCounter",
     "Role",
     "User",

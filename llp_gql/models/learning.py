@@ -76,9 +76,15 @@ class LessonProgress(Model):
     # Union of accepted [from, to] spans, sorted and merged.
     watched_spans: fields.Field[list[list[float]]] = fields.JSONField(default=list)
     covered_seconds = fields.FloatField(default=0.0)
+    # When the learner's first accepted report on this video arrived: the watch-time
+    # budget (DESIGN.md section 3) is counted from here.
+    watch_started_at = fields.DatetimeField(null=True)
     last_report_at = fields.DatetimeField(null=True)
     best_score_percent = fields.IntField(null=True)
+    # Attempts of this enrollment; ``attempts_carried`` are those spent in earlier
+    # enrollments of the same course (see QuizAttemptTally), which count too.
     attempts_used = fields.IntField(default=0)
+    attempts_carried = fields.IntField(default=0)
     extra_attempts = fields.IntField(default=0)
     started_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(null=True)
@@ -105,3 +111,29 @@ class QuizAttempt(Model):
     class Meta:
         table = "quiz_attempt"
         unique_together = (("progress", "number"),)
+
+
+class QuizAttemptTally(Model):
+    """Quiz attempts spent and granted in removed enrollments, per learner and quiz.
+
+    Removing an enrollment restarts progress but
+    gives no spent attempt back: the next enrollment of the course starts from here.
+    Erasing the person erases this too."""
+
+    id = fields.IntField(primary_key=True)
+    learner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, on_delete=fields.CASCADE
+    )
+    learner_id: int
+    # Quizzes of a course with enrollments are frozen; a deleted draft lesson takes its tally.
+    lesson: fields.ForeignKeyRelation[Lesson] = fields.ForeignKeyField(
+        "models.Lesson", related_name=False, on_delete=fields.CASCADE
+    )
+    lesson_id: int
+    attempts_used = fields.IntField(default=0)
+    extra_attempts = fields.IntField(default=0)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "quiz_attempt_tally"
+        unique_together = (("learner", "lesson"),)

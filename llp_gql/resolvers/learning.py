@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from llp_gql.domain import access, enrollments, progress, quizzes
 from llp_gql.domain.completion import ProgressOutcome
+from llp_gql.domain.progress import VideoReport
 from llp_gql.errors import ValidationFailed
 from llp_gql.models import Certificate, Enrollment
 from llp_gql.schema.context import Info
@@ -16,6 +19,7 @@ from llp_gql.schema.learning import (
     ProgressResult,
     QuizAnswerInput,
     QuizResult,
+    VideoReportType,
 )
 from llp_gql.schema.loaders import CERTIFICATE_FIELDS
 
@@ -28,9 +32,11 @@ def _result(info: Info, outcome: ProgressOutcome) -> ProgressResult:
         info.context.loaders.certificate_by_enrollment.prime(
             outcome.enrollment.id, outcome.certificate
         )
+    report = outcome.note
     return ProgressResult(
         lesson_progress=LessonProgressType.from_state(outcome.lesson_state),
         enrollment=EnrollmentType.from_model(outcome.enrollment, outcome.state),
+        video=VideoReportType.from_report(report) if isinstance(report, VideoReport) else None,
     )
 
 
@@ -157,7 +163,17 @@ async def submit_quiz(
 
 
 async def grant_quiz_attempts(
-    info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID, extra: int
+    info: Info,
+    enrollment_id: strawberry.ID,
+    lesson_id: strawberry.ID,
+    extra: int,
+    reason: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Why the attempts are granted; kept in the audit log (at most 500 "
+            "characters)."
+        ),
+    ] = None,
 ) -> LessonProgressType:
     context = info.context
     outcome = await quizzes.grant_quiz_attempts(
@@ -166,5 +182,6 @@ async def grant_quiz_attempts(
         decode_id("Lesson", lesson_id),
         extra,
         clock=context.clock,
+        reason=reason,
     )
     return LessonProgressType.from_state(outcome.lesson_state)

@@ -122,7 +122,7 @@ def _bad_request(message: str) -> _Rejected:
 def _error_response(
     status: int,
     message: str,
-    extensions: Mapping[str, str],
+    extensions: Mapping[str, object],
     *,
     media_type: str = JSON,
     headers: Mapping[str, str] | None = None,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import strawberry
 
 from llp_gql.domain import state as domain_state
+from llp_gql.domain.progress import VideoReport
 from llp_gql.models import Certificate, Course, Enrollment
 from llp_gql.schema.accounts import UserType
 from llp_gql.schema.context import Info
@@ -19,6 +20,29 @@ from llp_gql.schema.ids import encode_id
 
 if TYPE_CHECKING:
     from llp_gql.schema.certificates import CertificateType
+
+VIDEO_PROTOCOL = """Report a watched span [fromSecond, toSecond] of a video lesson.
+
+The server keeps the union of accepted spans; the lesson completes when it
+covers the video (up to a small end tolerance). Watch time is bounded in total:
+from the first accepted report on the lesson, the covered seconds never exceed
+slack + max playback rate x the time since that report.
+
+The honest client's protocol:
+1. When playback starts, send fromSecond = toSecond = the current position. It
+   covers nothing and starts the clock of the budget.
+2. While playing, every 1 to 30 seconds (and on pause, seek and end) send the
+   span played since the last report: from where the previous answer's
+   `video.acceptedToSecond` left off to the current position. Never report a
+   span that was skipped by seeking.
+3. Read `video` in the answer: `refusedSeconds` > 0 means the budget did not
+   allow all of it; keep acceptedToSecond as the start of the next report and,
+   if playback has ended, send the rest again after `retryAfterSeconds`.
+4. IMPLAUSIBLE_PROGRESS means nothing fitted: its extensions carry
+   `claimableSeconds`, `retryAfterSeconds` and `acceptedToSecond`; wait and
+   send again. Nothing was stored.
+Retries and reports out of order are harmless: re-watched seconds add nothing.
+"""
 
 CertificateRef = Annotated["CertificateType", strawberry.lazy("llp_gql.schema.certificates")]
 
@@ -183,10 +207,53 @@ class EnrollmentType:
         return Cert.from_model(row, self.row) if row else None
 
 
+@strawberry.type(
+    name="VideoReport",
+    description=(
+        "How a recordVideoProgress report was counted (see the mutation for the protocol)."
+    ),
+)
+class VideoReportType:
+    added_seconds: float = strawberry.field(
+        description="New seconds this report added to the union of watched spans."
+    )
+    refused_seconds: float = strawberry.field(
+        description=(
+            "New seconds of the span beyond the watch-time budget: not stored. "
+            "Send them again after retryAfterSeconds."
+        )
+    )
+    accepted_to_second: float = strawberry.field(
+        description=(
+            "The span is covered from its fromSecond up to this second: start the next report here."
+        )
+    )
+    claimable_seconds: float = strawberry.field(
+        description="How many more new seconds the budget allows right now."
+    )
+    retry_after_seconds: float = strawberry.field(
+        description="Seconds until the refused part fits the budget; 0 when nothing was refused."
+    )
+
+    @classmethod
+    def from_report(cls, report: VideoReport) -> VideoReportType:
+        return cls(
+            added_seconds=round(report.added_seconds, 3),
+            refused_seconds=round(report.refused_seconds, 3),
+            accepted_to_second=round(report.accepted_to_second, 3),
+            claimable_seconds=round(report.claimable_seconds, 3),
+            retry_after_seconds=round(report.retry_after_seconds, 3),
+        )
+
+
 @strawberry.type
 class ProgressResult:
     lesson_progress: LessonProgressType
     enrollment: EnrollmentType
+    video: VideoReportType | None = strawberry.field(
+        default=None,
+        description="For recordVideoProgress: how the report was counted. Null otherwise.",
+    )
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.certificates import CertificateVerificationType
 from llp_gql.schema.courses import CourseType, LessonType
 from llp_gql.schema.learning import (
+    VIDEO_PROTOCOL,
     EnrollmentType,
     LessonProgressType,
     ProgressResult,
@@ -78,7 +79,9 @@ class Mutation:
         resolver=account_resolvers.delete_my_account, permission_classes=authenticated
     )
     record_video_progress: ProgressResult = strawberry.mutation(
-        resolver=learning_resolvers.record_video_progress, permission_classes=authenticated
+        resolver=learning_resolvers.record_video_progress,
+        permission_classes=authenticated,
+        description=VIDEO_PROTOCOL.strip(),
     )
     complete_lesson: ProgressResult = strawberry.mutation(
         resolver=learning_resolvers.complete_lesson, permission_classes=authenticated
@@ -87,7 +90,14 @@ class Mutation:
         resolver=learning_resolvers.submit_quiz, permission_classes=authenticated
     )
     grant_quiz_attempts: LessonProgressType = strawberry.mutation(
-        resolver=learning_resolvers.grant_quiz_attempts, permission_classes=authenticated
+        resolver=learning_resolvers.grant_quiz_attempts,
+        permission_classes=authenticated,
+        description=(
+            "Give a learner `extra` (1-10) more attempts at a quiz with a limit: admins for "
+            "courses their company assigned, staff for anyone. Audited with the reason. "
+            "Attempts count per learner and quiz across enrollments of the course: "
+            "enrolling again gives none back."
+        ),
     )
     create_company: CompanyType = strawberry.mutation(
         resolver=account_resolvers.create_company, permission_classes=staff

@@ -103,7 +103,8 @@ DOWNLOAD = {"e_x": {"admin_x"}, "e_a": {"individual_a"}, "e_y": set()}
 # Remove the enrollment: the assigning admins (ASSIGNED) or the learner (SELF).
 MANAGE = {"e_x": {"admin_x"}, "e_a": {"individual_a"}, "e_y": {"admin_y"}}
 # Extra quiz attempts: only for ASSIGNED enrollments, by the assigning admins.
-GRANT = {"e_x": {"admin_x"}, "e_a": set(), "e_y": {"admin_y"}}
+# Staff grant attempts to anyone (DESIGN.md section 3), admins to their own employees.
+GRANT = {"e_x": {"admin_x", "staff"}, "e_a": {"staff"}, "e_y": {"admin_y", "staff"}}
 WITH_CERTIFICATE = {"e_x", "e_a"}
 ATTEMPTS = {"e_x": 1, "e_a": 1, "e_y": 0}  # quiz attempts in the scenario
 OWN_ENROLLMENT = {"employee_x": "e_x", "individual_a": "e_a", "employee_y": "e_y"}

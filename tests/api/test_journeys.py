@@ -20,7 +20,9 @@ ENROLLMENT_FIELDS = """
 """
 VIDEO = """mutation($e: ID!, $l: ID!, $f: Float!, $t: Float!) {
   recordVideoProgress(enrollmentId: $e, lessonId: $l, fromSecond: $f, toSecond: $t) {
-    lessonProgress { status coveredSeconds } enrollment { status } } }"""
+    lessonProgress { status coveredSeconds } enrollment { status }
+    video { addedSeconds refusedSeconds acceptedToSecond claimableSeconds retryAfterSeconds }
+  } }"""
 COMPLETE = """mutation($e: ID!, $l: ID!) { completeLesson(enrollmentId: $e, lessonId: $l) {
   lessonProgress { status } enrollment { FIELDS } } }""".replace("FIELDS", ENROLLMENT_FIELDS)
 QUIZ = """mutation($e: ID!, $l: ID!, $a: [QuizAnswerInput!]!) {
@@ -94,14 +96,24 @@ async def _work_through(
     e = enrollment_id
     # Locked lesson refused.
     await fails(client, "LESSON_LOCKED", COMPLETE, {"e": e, "l": reading["id"]}, token)
-    # An implausible span (20 s of video one second after starting) is refused.
-    await ok(client, VIDEO, {"e": e, "l": video["id"], "f": 0, "t": 1}, token)
+    # Playing from 0 starts the budget: 5 s slack + 2x the time since.
+    await ok(client, VIDEO, {"e": e, "l": video["id"], "f": 0, "t": 0}, token)
     clock.advance(1)
+    # 20 s of video one second later: the plausible 7 s are kept, the answer says so.
+    data = await ok(client, VIDEO, {"e": e, "l": video["id"], "f": 0, "t": 20}, token)
+    assert data["recordVideoProgress"]["video"] == {
+        "addedSeconds": 7.0,
+        "refusedSeconds": 13.0,
+        "acceptedToSecond": 7.0,
+        "claimableSeconds": 0.0,
+        "retryAfterSeconds": 6.5,
+    }
+    # Sending the rest at once fits nothing: IMPLAUSIBLE_PROGRESS, nothing stored.
     await fails(
-        client, "IMPLAUSIBLE_PROGRESS", VIDEO, {"e": e, "l": video["id"], "f": 1, "t": 20}, token
+        client, "IMPLAUSIBLE_PROGRESS", VIDEO, {"e": e, "l": video["id"], "f": 7, "t": 20}, token
     )
-    clock.advance(10)
-    data = await ok(client, VIDEO, {"e": e, "l": video["id"], "f": 1, "t": 20}, token)
+    clock.advance(6.5)
+    data = await ok(client, VIDEO, {"e": e, "l": video["id"], "f": 7, "t": 20}, token)
     assert data["recordVideoProgress"]["lessonProgress"]["status"] == "COMPLETED"
     await ok(client, COMPLETE, {"e": e, "l": reading["id"]}, token)
     question = quiz["quiz"]["questions"][0]

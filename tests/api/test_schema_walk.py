@@ -85,7 +85,12 @@ OPEN_FIELDS: dict[str, str] = {
         "the viewer, people in an enrollment they may see, or their company's employees",
     ),
     **_open("AuthPayload", "token expiresAt user", "returned to the one who just logged in"),
-    **_open("ProgressResult", "lessonProgress enrollment", "the learner's own progress call"),
+    **_open("ProgressResult", "lessonProgress enrollment video", "the learner's own progress call"),
+    **_open(
+        "VideoReport",
+        "addedSeconds refusedSeconds acceptedToSecond claimableSeconds retryAfterSeconds",
+        "the learner's own video report, answered to them",
+    ),
     **_open(
         "QuizResult",
         "scorePercent passed attemptsLeft lessonProgress enrollment",

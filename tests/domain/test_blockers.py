@@ -126,7 +126,7 @@ async def test_the_first_unfinished_lesson_says_what_is_missing_and_the_rest_are
     ("source", "advice"),
     [
         (EnrollmentSource.ASSIGNED, "; ask your company admin for another attempt."),
-        (EnrollmentSource.SELF, "; to start over, remove this enrollment and enroll again."),
+        (EnrollmentSource.SELF, "; ask support for another attempt."),
         (None, "."),
     ],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from datetime import timedelta
 
 import pytest
 
@@ -303,51 +304,86 @@ async def test_a_span_past_the_end_is_clipped_to_the_duration(
     assert outcome.lesson_state.status == LessonStatus.COMPLETED
 
 
-async def test_the_first_report_may_add_at_most_the_slack(
+async def test_a_first_report_beyond_the_slack_keeps_its_plausible_part(
     world: World, clock: FakeClock, settings: Settings
 ) -> None:
     # given nothing watched, when the first report claims 6 s (slack is 5 s)
     enrollment = await assign(world)
+    outcome = await _report(world, enrollment, 0, 6, clock=clock, settings=settings)
+    # then the first 5 s are stored and the answer says 1 s was refused, for 0.5 s
+    assert outcome.lesson_state.covered_seconds == 5.0
+    assert outcome.note == progress.VideoReport(
+        added_seconds=5.0,
+        refused_seconds=1.0,
+        accepted_to_second=5.0,
+        claimable_seconds=0.0,
+        retry_after_seconds=0.5,
+    )
+    # when the same span is sent again at once, then nothing fits: IMPLAUSIBLE_PROGRESS
+    # with the figures to recover, and the row is unchanged
+    before = await _video_row(enrollment, world)
     with pytest.raises(LLPError) as caught:
         await _report(world, enrollment, 0, 6, clock=clock, settings=settings)
-    # then IMPLAUSIBLE_PROGRESS and no row; a 5 s first report is fine
     assert caught.value.code == "IMPLAUSIBLE_PROGRESS"
-    assert await stored(enrollment) == (0, 0, 0)
-    outcome = await _report(world, enrollment, 0, 5, clock=clock, settings=settings)
-    assert outcome.lesson_state.covered_seconds == 5.0
+    assert caught.value.extensions() == {
+        "code": "IMPLAUSIBLE_PROGRESS",
+        "claimableSeconds": 0.0,
+        "retryAfterSeconds": 0.5,
+        "acceptedToSecond": 0.0,
+    }
+    after = await _video_row(enrollment, world)
+    assert (after.watched_spans, after.updated_at) == (before.watched_spans, before.updated_at)
+    # and after the time it was told, the rest is accepted
+    clock.advance(0.5)
+    outcome = await _report(world, enrollment, 0, 6, clock=clock, settings=settings)
+    assert outcome.lesson_state.covered_seconds == 6.0
 
 
 @pytest.mark.parametrize(
-    ("wait", "end", "plausible"), [(1, 13, False), (1, 12, True), (10, 30, True), (10, 31, False)]
+    ("wait", "end", "covered"), [(1, 13, 7.0), (1, 7, 7.0), (10, 25, 25.0), (10, 31, 25.0)]
 )
-async def test_a_span_may_add_at_most_elapsed_times_rate_plus_slack(
+async def test_covered_seconds_never_exceed_slack_plus_rate_times_time_since_the_first_report(
     world: World,
     clock: FakeClock,
     settings: Settings,
     wait: float,
     end: float,
-    plausible: bool,
+    covered: float,
 ) -> None:
-    # given 0-5 s accepted, when ``wait`` seconds later a report adds 5..``end``
+    # given 0-5 s accepted as the first report
     enrollment = await assign(world)
     await _report(world, enrollment, 0, 5, clock=clock, settings=settings)
-    before = await _video_row(enrollment, world)
     clock.advance(wait)
-    if plausible:
-        # then with rate 2 and slack 5 it is accepted up to wait * 2 + 5 new seconds
-        outcome = await _report(world, enrollment, 5, end, clock=clock, settings=settings)
-        assert outcome.lesson_state.covered_seconds == end
-        return
-    with pytest.raises(LLPError) as caught:
-        await _report(world, enrollment, 5, end, clock=clock, settings=settings)
-    # or else it is IMPLAUSIBLE_PROGRESS and the row is exactly as before
-    assert caught.value.code == "IMPLAUSIBLE_PROGRESS"
-    after = await _video_row(enrollment, world)
-    assert (after.watched_spans, after.covered_seconds, after.last_report_at) == (
-        before.watched_spans,
-        before.covered_seconds,
-        before.last_report_at,
-    )
+    # when ``wait`` seconds later a report claims 5..``end``
+    outcome = await _report(world, enrollment, 5, end, clock=clock, settings=settings)
+    # then with rate 2 and slack 5 the union holds at most 5 + 2 * wait seconds
+    assert outcome.lesson_state.covered_seconds == covered
+    row = await _video_row(enrollment, world)
+    assert row.watched_spans == [[0.0, covered]]
+    assert isinstance(outcome.note, progress.VideoReport)
+    assert outcome.note.refused_seconds == end - covered
+    assert outcome.note.accepted_to_second == covered
+
+
+async def test_the_playing_from_here_report_starts_the_budget_and_covers_nothing(
+    world: World, clock: FakeClock, settings: Settings
+) -> None:
+    # given a learner who pressed play: a report with toSecond == fromSecond
+    enrollment = await assign(world)
+    outcome = await _report(world, enrollment, 0, 0, clock=clock, settings=settings)
+    assert outcome.lesson_state.covered_seconds == 0.0
+    assert outcome.note == progress.VideoReport(0.0, 0.0, 0.0, 5.0, 0.0)
+    # when 20 s later the first span of 20 s arrives (more than the slack alone)
+    clock.advance(20)
+    outcome = await _report(world, enrollment, 0, 20, clock=clock, settings=settings)
+    # then all of it is accepted: the budget counts from the press of play
+    assert outcome.lesson_state.covered_seconds == 20.0
+    assert isinstance(outcome.note, progress.VideoReport)
+    assert outcome.note.refused_seconds == 0.0
+    # and a second "playing from here" does not restart the clock
+    await _report(world, enrollment, 20, 20, clock=clock, settings=settings)
+    row = await _video_row(enrollment, world)
+    assert row.watch_started_at == clock.now - timedelta(seconds=20)
 
 
 async def test_a_retried_report_is_harmless(
@@ -398,7 +434,7 @@ async def test_reports_after_completion_change_nothing(
         (-math.inf, 5, "fromSecond"),
         (-1, 5, "fromSecond"),
         (5, 3, "toSecond"),
-        (5, 5, "toSecond"),
+        (5, 4.999, "toSecond"),
         (60, 61, "fromSecond"),
         (75, 80, "fromSecond"),
     ],

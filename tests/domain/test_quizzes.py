@@ -235,7 +235,6 @@ async def test_exhausted_attempts_store_nothing_until_an_admin_grants_more(
         ("employee_x2", "NOT_FOUND"),
         ("individual_a", "NOT_FOUND"),
         ("employee_x", "FORBIDDEN"),  # the learner themself
-        ("staff", "FORBIDDEN"),  # sees everything, changes nothing
         (None, "UNAUTHENTICATED"),
     ],
 )
@@ -251,6 +250,44 @@ async def test_only_admins_of_the_assigning_company_grant_attempts(
             viewer, enrollment.id, world.course.quiz.id, 1, clock=clock
         )
     assert caught.value.code == code
+    assert await stored(enrollment) == (0, 0, 0)
+    assert not await AuditEvent.filter(action=audit.ATTEMPTS_GRANTED).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "source"), [("staff", "self"), ("staff", "assigned"), ("admin_x", "assigned")]
+)
+async def test_staff_grant_anyone_and_admins_their_employees_audited_with_a_reason(
+    world: World, clock: FakeClock, who: str, source: str
+) -> None:
+    # given an enrollment of either kind
+    enrollment = await (enroll_self(world) if source == "self" else assign(world))
+    # when staff (or the assigning admin) grant two attempts with a reason
+    outcome = await quizzes.grant_quiz_attempts(
+        world.users()[who],
+        enrollment.id,
+        world.course.quiz.id,
+        2,
+        clock=clock,
+        reason="  Power cut   during the quiz ",
+    )
+    # then the learner has them, and the audit log says who, how many and why
+    assert outcome.state.lesson(world.course.quiz.id).attempts_left == 2 + 2
+    event = await AuditEvent.get(action=audit.ATTEMPTS_GRANTED)
+    assert event.actor_id == world.users()[who].id
+    assert event.details["extra"] == 2
+    assert event.details["reason"] == "Power cut during the quiz"
+
+
+async def test_a_grant_reason_with_control_characters_is_refused_and_stores_nothing(
+    world: World, clock: FakeClock
+) -> None:
+    enrollment = await assign(world)
+    with pytest.raises(LLPError) as caught:
+        await quizzes.grant_quiz_attempts(
+            world.admin_x, enrollment.id, world.course.quiz.id, 1, clock=clock, reason="a\x00b"
+        )
+    assert (caught.value.code, caught.value.field) == ("VALIDATION", "reason")
     assert await stored(enrollment) == (0, 0, 0)
     assert not await AuditEvent.filter(action=audit.ATTEMPTS_GRANTED).exists()
 

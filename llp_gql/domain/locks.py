@@ -1,0 +1,35 @@
+"""The one row lock that orders everything done to an enrollment (DESIGN.md section 3).
+
+Progress writes (video reports, confirmations, quiz attempts, granted attempts)
+and removals (of the enrollment, of the employee, of the account) all start
+their transaction with ``lock_enrollments``. On PostgreSQL that is ``SELECT ...
+FOR UPDATE``: a second transaction on the same enrollment waits until the first
+commits, then reads what it wrote. On SQLite the statement is a plain read and
+the single writer already serialises transactions (one worker, one connection;
+the client holds its lock for the whole transaction).
+
+Several enrollments are locked in id order, so two removals can never wait on
+each other in a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from llp_gql.models import Enrollment
+
+
+async def lock_enrollments(ids: Iterable[int], connection: BaseDBAsyncClient) -> list[Enrollment]:
+    """Lock these enrollment rows until the transaction of ``connection`` ends; returns
+    those that still exist (an empty list: all were removed)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    return list(
+        await Enrollment.filter(id__in=wanted)
+        .order_by("id")
+        .select_for_update()
+        .using_db(connection)
+    )
