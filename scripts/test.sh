@@ -43,4 +43,6 @@ run_pytest -q -p no:cacheprovider
 # every test a database of its own (slower).
 PG_URL=${LLP_CI_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/llp_test_$$}
 echo "== tests on PostgreSQL"
-LLP_TEST_DATABASE_URL="$PG_URL" run_pytest -q -p no:cacheprovider -m "not browser"
+# Browser tests and the suites that start their own servers on their own databases
+# (both dialects already) ran in the first pass.
+LLP_TEST_DATABASE_URL="$PG_URL" run_pytest -q -p no:cacheprovider -m "not browser and not processes"

@@ -21,6 +21,7 @@ from _common import postgres_admin_url, postgres_reachable  # noqa: E402
 
 
 @pytest.mark.slow
+@pytest.mark.processes
 def test_exactly_one_certificate_across_processes(capsys: pytest.CaptureFixture[str]) -> None:
     admin_url = postgres_admin_url()
     if not postgres_reachable(admin_url) and not os.environ.get("LLP_REQUIRE_POSTGRES"):
