@@ -87,6 +87,7 @@ async def _enrollment_context(
         },
         "grant_errors": grant_errors or {},
         "min_extra": quizzes.MIN_EXTRA_ATTEMPTS,
+        "max_reason": quizzes.MAX_REASON_LENGTH,
         "max_extra": quizzes.MAX_EXTRA_ATTEMPTS,
     }
 
@@ -98,20 +99,25 @@ async def enrollment_detail(request: Request, user: User) -> Response:
     return web.render(request, "enrollment.html", await _enrollment_context(user, enrollment))
 
 
-@web.page(web.company_admin)
+@web.page(web.admin_or_staff)
 async def grant_attempts(request: Request, user: User) -> Response:
+    """Admins for their employees, staff for anyone (``access.may_grant_attempts``);
+    the page asks for the reason the API leaves optional."""
     enrollment_id: int = request.path_params["enrollment_id"]
     enrollment = await access.access_enrollment(user, enrollment_id)
     form = await web.read_form(request)
     lesson_id = web.int_or_none(web.text(form, "lesson", limit=20))
     extra = web.int_or_none(web.text(form, "extra", limit=20))
+    reason = web.text(form, "reason", limit=quizzes.MAX_REASON_LENGTH * 2).strip()
     try:
         if lesson_id is None:
             raise ValidationFailed("Choose a quiz.", field="lessonId")
         if extra is None:
             raise ValidationFailed("Enter a whole number of attempts.", field="extra")
+        if not reason:
+            raise ValidationFailed("Say why: the reason is kept in the audit log.", field="reason")
         await quizzes.grant_quiz_attempts(
-            user, enrollment.id, lesson_id, extra, clock=web.clock_of(request)
+            user, enrollment.id, lesson_id, extra, clock=web.clock_of(request), reason=reason
         )
     except (ValidationFailed, Conflict) as exc:
         context = await _enrollment_context(user, enrollment, {lesson_id or 0: exc.message})

@@ -58,14 +58,19 @@ async def test_htmx_requests_send_the_token_as_a_header(
     # when htmx posts the grant form with the header only
     response = await client.post(
         f"/admin/enrollments/{scene.open_x2.id}/attempts",
-        data={"lesson": str(scene.world.course.quiz.id), "extra": "1"},
+        data={"lesson": str(scene.world.course.quiz.id), "extra": "1", "reason": "Outage"},
         headers={"X-CSRF-Token": token, "HX-Request": "true"},
     )
     # then it is accepted; a wrong header is refused even with a right field
     assert response.status_code == 303
     refused = await client.post(
         f"/admin/enrollments/{scene.open_x2.id}/attempts",
-        data={"lesson": str(scene.world.course.quiz.id), "extra": "1", "csrf_token": token},
+        data={
+            "lesson": str(scene.world.course.quiz.id),
+            "extra": "1",
+            "reason": "Outage",
+            "csrf_token": token,
+        },
         headers={"X-CSRF-Token": "0" * 64, "HX-Request": "true"},
     )
     assert refused.status_code == 403

@@ -196,7 +196,7 @@ async def test_granting_too_many_attempts_shows_the_domains_message_and_changes_
     quiz = scene.world.course.quiz
     response = await client.post(
         f"/admin/enrollments/{scene.open_x2.id}/attempts",
-        data={"lesson": str(quiz.id), "extra": "50", "csrf_token": token},
+        data={"lesson": str(quiz.id), "extra": "50", "reason": "x", "csrf_token": token},
     )
     assert response.status_code == 422
     assert "Grant between 1 and 10 attempts at a time." in response.text
@@ -210,7 +210,12 @@ async def test_granting_attempts_adds_them_and_is_audited(
     quiz = scene.world.course.quiz
     response = await client.post(
         f"/admin/enrollments/{scene.open_x2.id}/attempts",
-        data={"lesson": str(quiz.id), "extra": "3", "csrf_token": token},
+        data={
+            "lesson": str(quiz.id),
+            "extra": "3",
+            "reason": "Lost connection",
+            "csrf_token": token,
+        },
         headers={"HX-Request": "true"},
         follow_redirects=True,
     )
@@ -219,7 +224,23 @@ async def test_granting_attempts_adds_them_and_is_audited(
     assert "<html" not in response.text  # htmx gets the page's content block only
     row = await LessonProgress.get(enrollment_id=scene.open_x2.id, lesson_id=quiz.id)
     assert row.extra_attempts == 3
-    assert await AuditEvent.exists(action=audit.ATTEMPTS_GRANTED, subject_id=scene.open_x2.id)
+    event = await AuditEvent.get(action=audit.ATTEMPTS_GRANTED, subject_id=scene.open_x2.id)
+    assert event.details["reason"] == "Lost connection"
+
+
+async def test_granting_attempts_without_a_reason_is_refused_and_stores_nothing(
+    client: httpx.AsyncClient, settings: Settings, scene: Scene
+) -> None:
+    token = await log_in(client, scene.world.admin_x, settings)
+    quiz = scene.world.course.quiz
+    response = await client.post(
+        f"/admin/enrollments/{scene.open_x2.id}/attempts",
+        data={"lesson": str(quiz.id), "extra": "2", "reason": "   ", "csrf_token": token},
+    )
+    assert response.status_code == 422
+    assert "Say why: the reason is kept in the audit log." in response.text
+    assert not await LessonProgress.exists(enrollment_id=scene.open_x2.id)
+    assert not await AuditEvent.exists(action=audit.ATTEMPTS_GRANTED)
 
 
 async def test_removing_an_assignment_asks_first_then_removes_it(
