@@ -18,7 +18,9 @@ from tortoise.transactions import in_transaction
 from llp_gql.auth_middleware import AuthenticationMiddleware
 from llp_gql.certs.render import warm_up
 from llp_gql.db import reset_query_caches, tortoise_config
+from llp_gql.domain import passwords
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.common_passwords import common_passwords
 from llp_gql.faults import DatabaseOutageMiddleware
 from llp_gql.observability import RequestLogMiddleware
 from llp_gql.settings import Settings
@@ -64,10 +66,15 @@ def create_app(
         Mount("/admin", routes=admin_routes()),
     ]
 
+    # One hashing pool per process (see domain.passwords); the app sizes it.
+    passwords.set_max_concurrent_hashes(settings.max_concurrent_hashes)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # Parse the certificate fonts once now (0.3 s), not in the first learner's request.
+        # Parse the certificate fonts once now (0.3 s), not in the first learner's request;
+        # the same for the list of common passwords (0.4 s) and the first sign-up.
         await to_thread.run_sync(warm_up)
+        _ = await to_thread.run_sync(common_passwords)
         if not manage_database:
             yield
             return

@@ -18,7 +18,14 @@ def _payload(issued: auth.Issued) -> AuthPayload:
 
 async def sign_up(info: Info, email: str, password: str, name: str) -> AuthPayload:
     context = info.context
-    user = await accounts.sign_up(email, password, name)
+    user = await accounts.sign_up(
+        email,
+        password,
+        name,
+        settings=context.settings,
+        client_address=context.client_address,
+        clock=context.clock,
+    )
     return _payload(await auth.issue_token(user, settings=context.settings, clock=context.clock))
 
 
