@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +20,7 @@ from tortoise.transactions import in_transaction
 from llp_gql.auth_middleware import AuthenticationMiddleware
 from llp_gql.certs.render import warm_up
 from llp_gql.db import reset_query_caches, tortoise_config
-from llp_gql.domain import passwords
+from llp_gql.domain import housekeeping, passwords
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.common_passwords import common_passwords
 from llp_gql.faults import DatabaseOutageMiddleware
@@ -44,6 +46,25 @@ async def readyz(request: Request) -> Response:
             {"status": "unavailable", "code": "SERVICE_UNAVAILABLE"}, status_code=503
         )
     return JSONResponse({"status": "ok"})
+
+
+@contextlib.asynccontextmanager
+async def _housekeeping(settings: Settings, clock: Clock) -> AsyncIterator[None]:
+    """Prune expired rows in the background while the app runs (every worker does;
+    pruning is idempotent), and stop before the database connections close."""
+    if not settings.prune_interval_seconds:
+        yield
+        return
+    task = asyncio.create_task(
+        housekeeping.run_periodically(settings.prune_interval_seconds, clock=clock),
+        name="llp-housekeeping",
+    )
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def create_app(
@@ -79,7 +100,10 @@ def create_app(
             yield
             return
         reset_query_caches()
-        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+        async with (
+            RegisterTortoise(app, config=tortoise_config(settings.database_url)),
+            _housekeeping(settings, clock),
+        ):
             yield
 
     app = Starlette(
