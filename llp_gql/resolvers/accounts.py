@@ -45,6 +45,24 @@ async def logout(info: Info) -> bool:
     return await auth.logout(info.context.token)
 
 
+async def change_password(info: Info, current_password: str, new_password: str) -> bool:
+    context = info.context
+    await auth.change_password(
+        context.viewer,
+        current_password,
+        new_password,
+        keep_token=context.token,
+        settings=context.settings,
+        clock=context.clock,
+    )
+    return True
+
+
+async def logout_everywhere(info: Info) -> bool:
+    _ = await auth.logout_everywhere(info.context.viewer, clock=info.context.clock)
+    return True
+
+
 async def me(info: Info) -> UserType | None:
     viewer = info.context.viewer
     return UserType.from_model(viewer) if viewer else None
