@@ -217,3 +217,29 @@ def test_prune_prints_what_it_removed(tmp_path: Path) -> None:
     # when pruned twice, then the first run says what it removed and the second finds nothing
     assert prune() == ("Removed 1 expired session(s) and API token(s) and 1 rate-limit counter(s).")
     assert prune() == ("Removed 0 expired session(s) and API token(s) and 0 rate-limit counter(s).")
+
+
+def test_create_staff_refuses_a_common_password(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "LLP_ENV": "dev",
+        "LLP_DATABASE_URL": f"sqlite://{tmp_path / 'weak.sqlite3'}",
+        "LLP_STAFF_PASSWORD": "Password1234",
+        "PYTHONPATH": str(ROOT),
+    }
+    run = [sys.executable, "-m", "llp_gql.cli"]
+    migrate = subprocess.run(
+        [*run, "migrate"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    staff = subprocess.run(
+        [*run, "create-staff", "--email", "ops@llp.example", "--name", "Ops"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert staff.returncode == 1
+    assert staff.stderr.startswith("llp-gql: This password is on the list of the most common")
+    assert "Traceback" not in staff.stderr

@@ -16,8 +16,9 @@ from llp_gql.domain import passwords
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import User
 from llp_gql.settings import Settings
+from tests.factories import World
 from tests.fake_hasher import RecordingHasher
-from tests.gql import fails, ok, post
+from tests.gql import fails, ok, post, token_for
 
 SIGN_UP = (
     "mutation($e: String!, $p: String!, $n: String!) { signUp(email: $e, password: $p, "
@@ -133,3 +134,32 @@ async def test_a_weak_password_gets_its_own_answer(
     assert error["extensions"] == {"code": "VALIDATION", "field": "password", "reason": reason}
     assert ("12 characters" if reason == "TOO_SHORT" else "most common") in error["message"]
     assert not await User.exists(email="weak@mail.example")
+
+
+@pytest.mark.parametrize("entry", ["signUp", "createEmployee", "createCompany"])
+async def test_every_way_to_set_a_password_applies_the_policy(
+    client: httpx.AsyncClient, world: World, settings: Settings, entry: str
+) -> None:
+    # given the caller each entry point needs, when the new password is a common one
+    query, caller = {
+        "signUp": (
+            'mutation { signUp(email: "n@mail.example", password: "Qwerty123456", name: "N") '
+            "{ token } }",
+            None,
+        ),
+        "createEmployee": (
+            'mutation { createEmployee(email: "n@acme.example", name: "N", '
+            'password: "Qwerty123456") { id } }',
+            world.admin_x,
+        ),
+        "createCompany": (
+            'mutation { createCompany(name: "Initech", adminEmail: "n@initech.example", '
+            'adminName: "N", adminPassword: "Qwerty123456") { id } }',
+            world.staff,
+        ),
+    }[entry]
+    token = await token_for(caller, settings) if caller else None
+    body = await fails(client, "VALIDATION", query, token=token)
+    # then it is refused with the policy's own reason, and nobody was created
+    assert body["errors"][0]["extensions"]["reason"] == "COMMON"
+    assert not await User.filter(email__startswith="n@").exists()
