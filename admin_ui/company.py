@@ -30,6 +30,8 @@ ACTION_LABELS = {
     audit.EMPLOYEE_CREATED: "Employee created",
     audit.EMPLOYEE_REMOVED: "Employee removed",
     audit.ACCOUNT_DELETED: "Account deleted",
+    audit.PASSWORD_CHANGED: "Password changed",
+    audit.LOGGED_OUT_EVERYWHERE: "Signed out everywhere",
     audit.COMPANY_CREATED: "Company created",
     audit.LOGO_UPLOADED: "Logo uploaded",
     audit.COURSE_PUBLISHED: "Course published",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from admin_ui import authoring, company, employees, export, login, matrix, staff
+from admin_ui import account, authoring, company, employees, export, login, matrix, staff
 
 GET = ["GET"]
 POST = ["POST"]
@@ -22,6 +22,10 @@ def routes() -> list[BaseRoute]:
         Route("/", login.home, methods=GET),
         Route("/login", login.login_page, methods=FORM),
         Route("/logout", login.logout, methods=POST),
+        # Everyone's own account
+        Route("/account", account.account_page, methods=GET),
+        Route("/account/password", account.change_password, methods=POST),
+        Route("/account/logout-everywhere", account.logout_everywhere, methods=POST),
         # Company Admins
         Route("/dashboard", company.dashboard, methods=GET),
         Route("/employees", employees.employee_list, methods=GET),

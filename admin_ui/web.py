@@ -166,6 +166,11 @@ NOTICES = {
     "duplicated": "This draft is a copy of the course; change it, then publish it.",
     "archived": "The course is archived: no new assignments, learners in it go on.",
     "logged-out": "You are logged out.",
+    "password-changed": (
+        "Your password was changed. All your other sessions and API tokens were signed "
+        "out; this one stays."
+    ),
+    "logged-out-everywhere": "You are signed out everywhere: every session and API token ended.",
 }
 
 

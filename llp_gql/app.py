@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +20,9 @@ from tortoise.transactions import in_transaction
 from llp_gql.auth_middleware import AuthenticationMiddleware
 from llp_gql.certs.render import warm_up
 from llp_gql.db import reset_query_caches, tortoise_config
+from llp_gql.domain import housekeeping, passwords
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.common_passwords import common_passwords
 from llp_gql.faults import DatabaseOutageMiddleware
 from llp_gql.observability import RequestLogMiddleware
 from llp_gql.settings import Settings
@@ -44,6 +48,25 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+@contextlib.asynccontextmanager
+async def _housekeeping(settings: Settings, clock: Clock) -> AsyncIterator[None]:
+    """Prune expired rows in the background while the app runs (every worker does;
+    pruning is idempotent), and stop before the database connections close."""
+    if not settings.prune_interval_seconds:
+        yield
+        return
+    task = asyncio.create_task(
+        housekeeping.run_periodically(settings.prune_interval_seconds, clock=clock),
+        name="llp-housekeeping",
+    )
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(
     settings: Settings, *, manage_database: bool = True, clock: Clock = utcnow
 ) -> Starlette:
@@ -64,15 +87,23 @@ def create_app(
         Mount("/admin", routes=admin_routes()),
     ]
 
+    # One hashing pool per process (see domain.passwords); the app sizes it.
+    passwords.set_max_concurrent_hashes(settings.max_concurrent_hashes)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # Parse the certificate fonts once now (0.3 s), not in the first learner's request.
+        # Parse the certificate fonts once now (0.3 s), not in the first learner's request;
+        # the same for the list of common passwords (0.4 s) and the first sign-up.
         await to_thread.run_sync(warm_up)
+        _ = await to_thread.run_sync(common_passwords)
         if not manage_database:
             yield
             return
         reset_query_caches()
-        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+        async with (
+            RegisterTortoise(app, config=tortoise_config(settings.database_url)),
+            _housekeeping(settings, clock),
+        ):
             yield
 
     app = Starlette(

@@ -161,6 +161,26 @@ def cmd_create_staff(args: argparse.Namespace) -> None:
         raise SystemExit(f"llp-gql: {exc.message}") from None
 
 
+def cmd_prune(args: argparse.Namespace) -> None:
+    """What the running service does every LLP_PRUNE_INTERVAL_SECONDS, once, now: for a
+    cron job, or a deployment that turned the background task off."""
+    from tortoise import Tortoise
+
+    from llp_gql.db import tortoise_config
+    from llp_gql.domain.housekeeping import Pruned, prune_expired
+
+    settings = _settings(mode="dev")  # deleting expired rows needs no secret
+
+    async def run() -> Pruned:
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        try:
+            return await prune_expired()
+        finally:
+            await Tortoise.close_connections()
+
+    print(_run_db(settings, run()).describe())
+
+
 def cmd_export_schema(args: argparse.Namespace) -> None:
     from llp_gql.schema import schema_sdl
 
@@ -227,6 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("--email", required=True)
     staff.add_argument("--name", required=True)
     staff.set_defaults(func=cmd_create_staff)
+
+    prune = sub.add_parser(
+        "prune", help="delete expired sessions, API tokens and rate-limit counters now"
+    )
+    prune.set_defaults(func=cmd_prune)
 
     schema = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     schema.add_argument("--out", default="-", help="file to write, - for stdout")

@@ -171,7 +171,9 @@ async def _seed(settings: Settings) -> None:
     await progress.record_video_progress(
         employees[1], assigned[1].id, video.id, 0, 5, settings=settings, clock=_DemoClock()
     )
-    individual = await accounts.sign_up(INDIVIDUAL, DEMO_PASSWORD, "Sam Rivera")
+    individual = await accounts.sign_up(
+        INDIVIDUAL, DEMO_PASSWORD, "Sam Rivera", settings=settings, client_address=None
+    )
     own = await enrollments.enroll_self(individual, course_ids[1])
     await _complete_course(individual, own.id, settings)
     assert await Company.exists(id=company.id)

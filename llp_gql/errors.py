@@ -10,6 +10,7 @@ request id.
     ├── Forbidden                 FORBIDDEN
     ├── NotFound                  NOT_FOUND
     ├── ValidationFailed          VALIDATION
+    │   └── WeakPassword          VALIDATION, with a ``reason``
     ├── LessonLocked              LESSON_LOCKED
     ├── ImplausibleProgress       IMPLAUSIBLE_PROGRESS
     ├── QuizAttemptsExhausted     QUIZ_ATTEMPTS_EXHAUSTED
@@ -71,6 +72,18 @@ class NotFound(LLPError):
 
 class ValidationFailed(LLPError):
     code = "VALIDATION"
+
+
+class WeakPassword(ValidationFailed):
+    """A new password the policy refuses; ``reason`` (TOO_SHORT, TOO_LONG, COMMON) lets a
+    client word its own hint, the message already says why in plain words."""
+
+    def __init__(self, message: str, *, reason: str, field: str = "password") -> None:
+        super().__init__(message, field=field)
+        self.reason = reason
+
+    def extensions(self) -> dict[str, object]:
+        return {**super().extensions(), "reason": self.reason}
 
 
 class LessonLocked(LLPError):

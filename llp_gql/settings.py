@@ -95,6 +95,11 @@ class Settings:
     login_attempts_per_account: int = 10  # per minute
     login_attempts_per_address: int = 30  # per minute
     verify_lookups_per_address: int = 30  # per minute
+    sign_ups_per_address: int = 10  # per minute
+    # Password hashes (and verifications) at once per process; each takes 64 MiB.
+    max_concurrent_hashes: int = 2
+    # How often each worker deletes expired sessions, tokens and rate counters; 0 = never.
+    prune_interval_seconds: int = 3600
 
     # GraphQL limits.
     max_query_depth: int = 12
@@ -164,6 +169,9 @@ class Settings:
             login_attempts_per_account=_int(env, "LLP_LOGIN_ATTEMPTS_PER_ACCOUNT", 10, 1),
             login_attempts_per_address=_int(env, "LLP_LOGIN_ATTEMPTS_PER_ADDRESS", 30, 1),
             verify_lookups_per_address=_int(env, "LLP_VERIFY_LOOKUPS_PER_ADDRESS", 30, 1),
+            sign_ups_per_address=_int(env, "LLP_SIGNUPS_PER_ADDRESS", 10, 1),
+            max_concurrent_hashes=_int(env, "LLP_MAX_CONCURRENT_HASHES", 2, 1),
+            prune_interval_seconds=_int(env, "LLP_PRUNE_INTERVAL_SECONDS", 3600, 0),
             max_query_depth=_int(env, "LLP_MAX_QUERY_DEPTH", 12, 2),
             max_aliases=_int(env, "LLP_MAX_ALIASES", 30, 1),
             max_tokens=_int(env, "LLP_MAX_TOKENS", 2000, 50),

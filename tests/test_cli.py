@@ -172,3 +172,74 @@ def test_bad_configuration_ends_with_one_clear_line(
     assert message in lines[0]
     assert "Traceback" not in done.stderr + done.stdout
     assert "pw@" not in lines[0]  # the password stays out of the message
+
+
+def test_prune_prints_what_it_removed(tmp_path: Path) -> None:
+    # given a database with a session and a rate counter from long ago, and a live token
+    env = {
+        **os.environ,
+        "LLP_ENV": "dev",
+        "LLP_DATABASE_URL": f"sqlite://{tmp_path / 'prune.sqlite3'}",
+        "PYTHONPATH": str(ROOT),
+    }
+    seed = (
+        "import asyncio, datetime; from tortoise import Tortoise;"
+        "from llp_gql.db import migrate, tortoise_config; from llp_gql.domain import auth,"
+        " ratelimit; from llp_gql.settings import Settings; from tests.factories import make_user\n"
+        "async def main():\n"
+        "    s = Settings.from_env(); await migrate(s.database_url)\n"
+        "    await Tortoise.init(config=tortoise_config(s.database_url))\n"
+        "    u = await make_user('old@mail.example')\n"
+        "    then = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)\n"
+        "    await auth.issue_token(u, settings=s, kind=auth.SESSION, clock=lambda: then)\n"
+        "    await ratelimit.hit('login-ip:x', limit=9, now=then, message='')\n"
+        "    await auth.issue_token(u, settings=s)\n"
+        "    await Tortoise.close_connections()\n"
+        "asyncio.run(main())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", seed], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+    def prune() -> str:
+        run = subprocess.run(
+            [sys.executable, "-m", "llp_gql.cli", "prune"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    # when pruned twice, then the first run says what it removed and the second finds nothing
+    assert prune() == ("Removed 1 expired session(s) and API token(s) and 1 rate-limit counter(s).")
+    assert prune() == ("Removed 0 expired session(s) and API token(s) and 0 rate-limit counter(s).")
+
+
+def test_create_staff_refuses_a_common_password(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "LLP_ENV": "dev",
+        "LLP_DATABASE_URL": f"sqlite://{tmp_path / 'weak.sqlite3'}",
+        "LLP_STAFF_PASSWORD": "Password1234",
+        "PYTHONPATH": str(ROOT),
+    }
+    run = [sys.executable, "-m", "llp_gql.cli"]
+    migrate = subprocess.run(
+        [*run, "migrate"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    staff = subprocess.run(
+        [*run, "create-staff", "--email", "ops@llp.example", "--name", "Ops"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert staff.returncode == 1
+    assert staff.stderr.startswith("llp-gql: This password is on the list of the most common")
+    assert "Traceback" not in staff.stderr

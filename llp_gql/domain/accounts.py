@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from anyio import to_thread
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from llp_gql.domain import access, audit
+from llp_gql.domain import access, audit, ratelimit
 from llp_gql.domain.certificates import withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.locks import lock_enrollments
-from llp_gql.domain.passwords import hash_password, verify_password
+from llp_gql.domain.passwords import (
+    check_password_rules,
+    hash_password_async,
+    verify_password_async,
+)
 from llp_gql.errors import Conflict, Forbidden, ValidationFailed
 from llp_gql.models import AccountType, Company, Enrollment, Role, User
+from llp_gql.settings import Settings
 
 # Deliberately loose: the only real check of an address is a mail that arrives.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -48,64 +53,98 @@ def clean_name(name: str, field: str = "name") -> str:
     return cleaned
 
 
-async def _hash(password: str) -> str:
-    # argon2 costs tens of milliseconds of CPU: keep it off the event loop.
-    return await to_thread.run_sync(hash_password, password)
-
-
 async def check_password(user: User | None, password: str) -> bool:
-    """Same work whether or not the user exists (see passwords.verify_password)."""
-    return await to_thread.run_sync(verify_password, user.password_hash if user else None, password)
+    """Same work whether or not the user exists (see passwords.verify_password), in the
+    process's bounded hashing pool."""
+    return await verify_password_async(user.password_hash if user else None, password)
 
 
-async def _create_user(
-    *,
-    email: str,
-    name: str,
-    password: str,
-    account_type: AccountType,
-    role: Role,
-    company_id: int | None,
-) -> User:
+@dataclass(frozen=True, slots=True)
+class _NewPerson:
+    email: str
+    name: str
+    password_hash: str
+
+
+_EMAIL_TAKEN = "An account with this email already exists."
+
+
+async def _new_person(email: str, name: str, password: str) -> _NewPerson:
+    """Validate, refuse a taken email, then hash: all before any transaction opens, so
+    no connection is held while a hash waits for the pool. The cheap refusals come
+    first and never cost a hash."""
     email = clean_email(email)
     name = clean_name(name)
-    password_hash = await _hash(password)
+    check_password_rules(password)
     if await User.exists(email=email):
-        raise Conflict("An account with this email already exists.", field="email")
+        raise Conflict(_EMAIL_TAKEN, field="email")
+    return _NewPerson(email, name, await hash_password_async(password))
+
+
+async def _insert_user(
+    person: _NewPerson, *, account_type: AccountType, role: Role, company_id: int | None
+) -> User:
+    """The unique constraint on the email decides between racing requests: exactly one
+    row, and CONFLICT for every other."""
     try:
         return await User.create(
-            email=email,
-            name=name,
-            password_hash=password_hash,
+            email=person.email,
+            name=person.name,
+            password_hash=person.password_hash,
             account_type=account_type,
             role=role,
             company_id=company_id,
         )
     except IntegrityError:
-        raise Conflict("An account with this email already exists.", field="email") from None
+        raise Conflict(_EMAIL_TAKEN, field="email") from None
 
 
-async def sign_up(email: str, password: str, name: str) -> User:
-    """Anyone may open an individual account."""
-    return await _create_user(
-        email=email,
-        name=name,
-        password=password,
-        account_type=AccountType.INDIVIDUAL,
-        role=Role.LEARNER,
-        company_id=None,
+async def sign_up(
+    email: str,
+    password: str,
+    name: str,
+    *,
+    settings: Settings,
+    client_address: str | None,
+    clock: Clock = utcnow,
+) -> User:
+    """Anyone may open an individual account; ``client_address`` throttles it
+    (``LLP_SIGNUPS_PER_ADDRESS`` a minute). None is for trusted callers only: the demo
+    seed and scripts, never a request.
+
+    A taken email is answered without hashing the new password, yet at the cost of a
+    hash: a dummy verification runs in the same pool (argon2 verifying recomputes a
+    hash with the same parameters), so both answers take the same time and queue
+    alike. Why not skip that work, since CONFLICT already says the account exists?
+    Because it is the timing of every other path that must not drift apart the day
+    sign-up answers "check your email" instead; and skipping it would make the taken
+    email the cheap, fast probe. Hashing first (the old order) cost the same but spent
+    the 64 MiB before the answer was even known.
+    """
+    if client_address is not None:
+        await ratelimit.hit(
+            f"signup-ip:{client_address[:64]}",
+            limit=settings.sign_ups_per_address,
+            now=clock(),
+            message="Too many sign-ups from this address; wait a minute.",
+        )
+    email = clean_email(email)
+    name = clean_name(name)
+    check_password_rules(password)
+    if await User.exists(email=email):
+        _ = await verify_password_async(None, password)
+        raise Conflict(_EMAIL_TAKEN, field="email")
+    person = _NewPerson(email, name, await hash_password_async(password))
+    return await _insert_user(
+        person, account_type=AccountType.INDIVIDUAL, role=Role.LEARNER, company_id=None
     )
 
 
 async def create_staff(email: str, name: str, password: str) -> User:
     """Only from the command line (`llp-gql create-staff`)."""
-    return await _create_user(
-        email=email,
-        name=name,
-        password=password,
-        account_type=AccountType.INDIVIDUAL,
-        role=Role.STAFF,
-        company_id=None,
+    person = await _new_person(email, name, password)
+    return await _insert_user(
+        person, account_type=AccountType.INDIVIDUAL, role=Role.STAFF, company_id=None
     )
 
 
@@ -119,15 +158,14 @@ async def create_company(
     company_name = clean_name(name)
     if await Company.exists(name=company_name):
         raise Conflict("A company with this name already exists.", field="name")
+    person = await _new_person(admin_email, admin_name, admin_password)
     async with in_transaction():
         try:
             company = await Company.create(name=company_name)
         except IntegrityError:
             raise Conflict("A company with this name already exists.", field="name") from None
-        admin = await _create_user(
-            email=admin_email,
-            name=admin_name,
-            password=admin_password,
+        admin = await _insert_user(
+            person,
             account_type=AccountType.EMPLOYEE,
             role=Role.COMPANY_ADMIN,
             company_id=company.id,
@@ -147,14 +185,10 @@ async def create_employee(viewer: access.Viewer, email: str, name: str, password
     """A company admin adds an employee to their own company."""
     admin = access.require_user(viewer)
     company = await access.access_own_company(admin)
+    person = await _new_person(email, name, password)
     async with in_transaction():
-        user = await _create_user(
-            email=email,
-            name=name,
-            password=password,
-            account_type=AccountType.EMPLOYEE,
-            role=Role.LEARNER,
-            company_id=company.id,
+        user = await _insert_user(
+            person, account_type=AccountType.EMPLOYEE, role=Role.LEARNER, company_id=company.id
         )
         await audit.record(
             audit.EMPLOYEE_CREATED,

@@ -11,9 +11,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from llp_gql.domain import ratelimit
+from tortoise.transactions import in_transaction
+
+from llp_gql.domain import access, audit, ratelimit
 from llp_gql.domain.accounts import check_password, clean_email
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.passwords import check_password_rules, hash_password_async
 from llp_gql.errors import Unauthenticated, ValidationFailed
 from llp_gql.models import AuthToken, User
 from llp_gql.settings import Settings
@@ -111,3 +114,75 @@ async def logout(token: str | None) -> bool:
 async def prune_expired(*, clock: Clock = utcnow) -> int:
     deleted: int = await AuthToken.filter(expires_at__lte=clock()).delete()
     return deleted
+
+
+async def change_password(
+    viewer: access.Viewer,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_token: str | None,
+    settings: Settings,
+    clock: Clock = utcnow,
+) -> int:
+    """Set a new password after checking the current one; end every OTHER session and
+    API token of the person, and return how many ended.
+
+    ``keep_token`` (the token or session cookie this request came with) is kept, not
+    re-issued: the caller has just proved they know the password, and signing out
+    the device in their hand would only make them log in again; a stolen token
+    elsewhere dies now. The check of the current password is throttled like a login
+    per account, so a stolen session is not a password-guessing oracle.
+    """
+    user = access.require_user(viewer)
+    now = clock()
+    await ratelimit.hit(
+        f"password-check:{user.id}",
+        limit=settings.login_attempts_per_account,
+        now=now,
+        message="Too many password attempts for this account; wait a minute.",
+    )
+    # The cheap refusals first: they cost no hash and reveal nothing about the password.
+    check_password_rules(new_password, field="newPassword")
+    if new_password == current_password:
+        raise ValidationFailed(
+            "The new password must differ from the current one.", field="newPassword"
+        )
+    if not await check_password(user, current_password):
+        raise ValidationFailed("The current password is not correct.", field="currentPassword")
+    password_hash = await hash_password_async(new_password, field="newPassword")
+    async with in_transaction():
+        _ = await User.filter(id=user.id).update(password_hash=password_hash)
+        others = AuthToken.filter(user_id=user.id)
+        if keep_token:
+            others = others.exclude(token_hash=_digest(keep_token))
+        ended: int = await others.delete()
+        await audit.record(
+            audit.PASSWORD_CHANGED,
+            actor=user,
+            subject_type="user",
+            subject_id=user.id,
+            company_id=user.company_id,
+            at=now,
+            details={"sessions_ended": ended},
+        )
+    user.password_hash = password_hash
+    return ended
+
+
+async def logout_everywhere(viewer: access.Viewer, *, clock: Clock = utcnow) -> int:
+    """End every session (admin UI included) and API token of the caller, this one too;
+    return how many ended."""
+    user = access.require_user(viewer)
+    async with in_transaction():
+        ended: int = await AuthToken.filter(user_id=user.id).delete()
+        await audit.record(
+            audit.LOGGED_OUT_EVERYWHERE,
+            actor=user,
+            subject_type="user",
+            subject_id=user.id,
+            company_id=user.company_id,
+            at=clock(),
+            details={"sessions_ended": ended},
+        )
+    return ended

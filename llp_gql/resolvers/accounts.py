@@ -18,7 +18,14 @@ def _payload(issued: auth.Issued) -> AuthPayload:
 
 async def sign_up(info: Info, email: str, password: str, name: str) -> AuthPayload:
     context = info.context
-    user = await accounts.sign_up(email, password, name)
+    user = await accounts.sign_up(
+        email,
+        password,
+        name,
+        settings=context.settings,
+        client_address=context.client_address,
+        clock=context.clock,
+    )
     return _payload(await auth.issue_token(user, settings=context.settings, clock=context.clock))
 
 
@@ -36,6 +43,24 @@ async def login(info: Info, email: str, password: str) -> AuthPayload:
 
 async def logout(info: Info) -> bool:
     return await auth.logout(info.context.token)
+
+
+async def change_password(info: Info, current_password: str, new_password: str) -> bool:
+    context = info.context
+    await auth.change_password(
+        context.viewer,
+        current_password,
+        new_password,
+        keep_token=context.token,
+        settings=context.settings,
+        clock=context.clock,
+    )
+    return True
+
+
+async def logout_everywhere(info: Info) -> bool:
+    _ = await auth.logout_everywhere(info.context.viewer, clock=info.context.clock)
+    return True
 
 
 async def me(info: Info) -> UserType | None:

@@ -60,6 +60,21 @@ class Mutation:
     logout: bool = strawberry.mutation(
         resolver=account_resolvers.logout, permission_classes=authenticated
     )
+    change_password: bool = strawberry.mutation(
+        resolver=account_resolvers.change_password,
+        permission_classes=authenticated,
+        description=(
+            "Check the current password and set a new one (at least 12 characters, not a "
+            "common password; errors name the field currentPassword or newPassword). Every "
+            "other session and API token of the account ends; the one making this call stays "
+            "valid."
+        ),
+    )
+    logout_everywhere: bool = strawberry.mutation(
+        resolver=account_resolvers.logout_everywhere,
+        permission_classes=authenticated,
+        description="End every session and API token of the account, this one included.",
+    )
     enroll: EnrollmentType = strawberry.mutation(
         resolver=learning_resolvers.enroll, permission_classes=authenticated
     )

@@ -134,7 +134,13 @@ def seed(database_url: str, secret: str, *, email: str = "racer@mail.example") -
         settings = Settings(database_url=database_url, secret_key=secret)
         await Tortoise.init(config=tortoise_config(database_url))
         try:
-            user = await accounts.sign_up(email, "a long enough password", "Rae Racer")
+            user = await accounts.sign_up(
+                email,
+                "a long enough password",
+                "Rae Racer",
+                settings=settings,
+                client_address=None,
+            )
             course = await Course.create(
                 title="Racing", description="Two lessons", status=CourseStatus.PUBLISHED
             )

@@ -88,12 +88,14 @@ async def test_every_form_of_every_page_carries_the_token(
             f"/admin/enrollments/{scene.open_x2.id}",
             f"/admin/enrollments/{scene.open_x2.id}/remove",
             "/admin/company",
+            "/admin/account",
         ],
         scene.world.staff: [
             "/admin/staff/companies/new",
             "/admin/staff/courses/new",
             f"/admin/staff/courses/{scene.world.draft.id}?kind=QUIZ",
             f"/admin/staff/courses/{scene.world.course.course.id}",
+            "/admin/account",
         ],
     }
     for user, paths in pages.items():

@@ -48,7 +48,7 @@ async def test_a_bad_employee_form_shows_every_error_and_stores_nothing(
     assert response.status_code == 422
     assert "cannot be empty" in _field_error(response.text, "f-name")
     assert "valid email" in _field_error(response.text, "f-email")
-    assert "at least 10 characters" in _field_error(response.text, "f-password")
+    assert "at least 12 characters" in _field_error(response.text, "f-password")
     assert 'value="not-an-email"' in response.text  # what was typed stays
     assert "short" not in response.text.split('id="f-password"')[1].split(">")[0]
     assert await User.all().count() == users

@@ -25,6 +25,7 @@ from llp_gql.models import (
 )
 from llp_gql.settings import Settings
 from tests.admin_ui import Scene, log_in
+from tests.factories import PASSWORD
 
 ROLES = [
     "anonymous",
@@ -205,6 +206,23 @@ CASES = [
         {"staff": 303},
     ),
     post("logout", lambda s: "/admin/logout", {role: 303 for role in ROLES if role != "anonymous"}),
+    # everyone's own account (the admin UI's people: admins and staff)
+    get("account", lambda s: "/admin/account", ADMINS | STAFF),
+    post(
+        "account-password",
+        lambda s: "/admin/account/password",
+        {"admin_x": 303, "admin_y": 303, "staff": 303},
+        lambda s: {
+            "current_password": PASSWORD,
+            "new_password": "a brand new passphrase",
+            "confirm_password": "a brand new passphrase",
+        },
+    ),
+    post(
+        "account-logout-everywhere",
+        lambda s: "/admin/account/logout-everywhere",
+        {"admin_x": 303, "admin_y": 303, "staff": 303},
+    ),
 ]
 
 

@@ -568,6 +568,20 @@ def mutation_targets() -> Iterator[Target]:
             intact=intact,
         )
     yield Target("logout", "mutation { logout }", ("logout",), outcomes(set(ROLES) - {"anonymous"}))
+    # Everyone signed in may change their own password and sign out everywhere.
+    yield Target(
+        "changePassword",
+        f'mutation {{ changePassword(currentPassword: "{PASSWORD}", '
+        'newPassword: "a brand new passphrase") }',
+        ("changePassword",),
+        outcomes(set(ROLES) - {"anonymous"}),
+    )
+    yield Target(
+        "logoutEverywhere",
+        "mutation { logoutEverywhere }",
+        ("logoutEverywhere",),
+        outcomes(set(ROLES) - {"anonymous"}),
+    )
 
 
 def mutation_result_targets() -> Iterator[Target]:

@@ -382,6 +382,9 @@ async def generated(corpus: Corpus, scene: Scene, settings: Settings) -> None:
                     variables,
                     token=token,
                 )
+                if name == "logoutEverywhere" and token:
+                    # It ended every token of this role's user: give the rest of the corpus one.
+                    scene.tokens[role] = await token_for(scene.world.users()[role], settings)
 
 
 # -- hand-written ------------------------------------------------------------------------
