@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from llp_gql.auth_middleware import AuthenticationMiddleware
 from llp_gql.certs.render import warm_up
+from llp_gql.client_address import ForwardedHeadersMiddleware
 from llp_gql.db import reset_query_caches, tortoise_config
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.faults import DatabaseOutageMiddleware
@@ -78,6 +79,12 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
+            # First: everything after it (logs, limits, audit) sees the resolved client.
+            Middleware(
+                ForwardedHeadersMiddleware,
+                trusted=settings.trusted_proxies,
+                header=settings.forwarded_header,
+            ),
             Middleware(RequestLogMiddleware),
             Middleware(DatabaseOutageMiddleware),
             Middleware(AuthenticationMiddleware),

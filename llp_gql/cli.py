@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from tortoise.exceptions import DBConnectionError, OperationalError
 
@@ -91,6 +91,13 @@ def _refuse_sqlite_workers(settings: Settings, workers: int) -> None:
         )
 
 
+# uvicorn believes X-Forwarded-For from 127.0.0.1 by default: a client behind a local
+# proxy could then pick a new address per request and escape every per-address limit.
+# The app reads forwarded headers itself, from LLP_TRUSTED_PROXIES only
+# (llp_gql/client_address.py), so uvicorn's own handling stays off in every case.
+_NO_PROXY_HEADERS: dict[str, Any] = {"proxy_headers": False, "forwarded_allow_ips": ""}
+
+
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -111,6 +118,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             log_level="info",
             access_log=False,
             timeout_graceful_shutdown=20,
+            **_NO_PROXY_HEADERS,
         )
         return
     from llp_gql.app import create_app
@@ -122,6 +130,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         log_level="info",
         access_log=False,
         timeout_graceful_shutdown=20,
+        **_NO_PROXY_HEADERS,
     )
 
 

@@ -11,6 +11,9 @@ from contextvars import ContextVar
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str | None] = ContextVar("llp_request_id", default=None)
+# Set by llp_gql.client_address.ForwardedHeadersMiddleware: the audit log records it
+# without the domain knowing about requests.
+client_address_var: ContextVar[str | None] = ContextVar("llp_client_address", default=None)
 logger = logging.getLogger("llp_gql.access")
 
 _SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")

@@ -14,6 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from llp_gql.client_address import (
+    FORWARDED_HEADERS,
+    ForwardedHeader,
+    Network,
+    parse_trusted_proxies,
+)
+
 Mode = Literal["production", "dev", "demo"]
 
 # Secrets that show up in tutorials and .env examples; refusing them catches
@@ -83,6 +90,11 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     public_base_url: str = "http://127.0.0.1:8000"
 
+    # Client addresses (llp_gql/client_address.py): forwarded headers count only
+    # when the peer is one of these.
+    trusted_proxies: tuple[Network, ...] = ()
+    forwarded_header: ForwardedHeader = "x-forwarded-for"
+
     # Learning rules (DESIGN.md section 3).
     video_end_tolerance_seconds: float = 2.0
     video_max_playback_rate: float = 2.0
@@ -150,11 +162,23 @@ class Settings:
             raise SettingsError(
                 f"LLP_DATABASE_URL must start with sqlite:// or postgres://, got {given!r}."
             )
+        try:
+            trusted_proxies = parse_trusted_proxies(env.get("LLP_TRUSTED_PROXIES", ""))
+        except ValueError as exc:
+            raise SettingsError(f"LLP_TRUSTED_PROXIES: {exc}.") from None
+        forwarded_header = env.get("LLP_FORWARDED_HEADER", "x-forwarded-for").strip().lower()
+        if forwarded_header not in FORWARDED_HEADERS:
+            raise SettingsError(
+                "LLP_FORWARDED_HEADER must be x-forwarded-for or forwarded, "
+                f"got {forwarded_header!r}."
+            )
         return cls(
             mode=resolved_mode,
             database_url=database_url,
             secret_key=secret,
             public_base_url=env.get("LLP_PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
+            trusted_proxies=trusted_proxies,
+            forwarded_header=forwarded_header,
             video_end_tolerance_seconds=_float(env, "LLP_VIDEO_END_TOLERANCE_SECONDS", 2.0),
             video_max_playback_rate=_float(env, "LLP_VIDEO_MAX_PLAYBACK_RATE", 2.0, 0.1),
             video_slack_seconds=_float(env, "LLP_VIDEO_SLACK_SECONDS", 5.0),

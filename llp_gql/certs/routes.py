@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from llp_gql.certs.signing import BadToken, read_download_token
 from llp_gql.certs.zipstream import ExportEntry, stream_zip
+from llp_gql.client_address import client_address
 from llp_gql.domain import access, audit, certificates, exports, ratelimit
 from llp_gql.errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from llp_gql.models import Certificate, User
@@ -114,10 +115,9 @@ async def download(request: Request) -> Response:
 async def verify_page(request: Request) -> Response:
     """The public, server-rendered verification page (works without JavaScript)."""
     settings = _settings(request)
-    address = request.client.host if request.client else "unknown"
     try:
         await ratelimit.hit(
-            f"verify:{address}",
+            f"verify:{client_address(request)}",
             limit=settings.verify_lookups_per_address,
             now=_now(request),
             message="Too many look-ups; wait a minute.",

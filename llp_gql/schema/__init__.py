@@ -16,11 +16,14 @@ from starlette.websockets import WebSocket
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
+from llp_gql.client_address import client_address
 from llp_gql.schema.context import Context
 from llp_gql.schema.extensions import build_extensions
 from llp_gql.schema.http import GRAPHIQL_STATIC_PATH, LLPGraphQLView, graphiql_static_app
 from llp_gql.schema.root import Mutation, Query
 from llp_gql.settings import Settings
+
+__all__ = ["build_graphql_routes", "build_schema", "client_address", "schema_sdl"]
 
 
 class LLPSchema(strawberry.Schema):
@@ -55,10 +58,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 def schema_sdl() -> str:
     """The schema as committed in schema.graphql."""
     return strawberry.Schema(query=Query, mutation=Mutation).as_str() + "\n"
-
-
-def client_address(request: Request | WebSocket) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def build_graphql_routes(settings: Settings) -> list[BaseRoute]:
