@@ -112,6 +112,9 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_fields: int = 300
+    max_query_cost: int = 10_000
+    anonymous_queries_per_address: int = 300  # per minute
     max_body_bytes: int = 1_000_000
     max_page_size: int = 100
     max_batch_operations: int = 1
@@ -191,6 +194,11 @@ class Settings:
             max_query_depth=_int(env, "LLP_MAX_QUERY_DEPTH", 12, 2),
             max_aliases=_int(env, "LLP_MAX_ALIASES", 30, 1),
             max_tokens=_int(env, "LLP_MAX_TOKENS", 2000, 50),
+            max_fields=_int(env, "LLP_MAX_FIELDS", cls.max_fields, 10),
+            max_query_cost=_int(env, "LLP_MAX_QUERY_COST", cls.max_query_cost, 10),
+            anonymous_queries_per_address=_int(
+                env, "LLP_ANONYMOUS_QUERIES_PER_ADDRESS", cls.anonymous_queries_per_address, 1
+            ),
             max_body_bytes=_int(env, "LLP_MAX_BODY_BYTES", 1_000_000, 1024),
             max_page_size=_int(env, "LLP_MAX_PAGE_SIZE", 100, 1),
             max_batch_operations=_int(env, "LLP_MAX_BATCH_OPERATIONS", 1, 1),

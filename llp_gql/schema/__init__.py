@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -17,6 +18,7 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
 from llp_gql.client_address import client_address
+from llp_gql.domain import ratelimit
 from llp_gql.schema.context import Context
 from llp_gql.schema.extensions import build_extensions
 from llp_gql.schema.http import GRAPHIQL_STATIC_PATH, LLPGraphQLView, graphiql_static_app
@@ -39,6 +41,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
+        max_fields=settings.max_fields,
+        max_cost=settings.max_query_cost,
+        max_page_size=settings.max_page_size,
         mask_errors=True,
         hide_suggestions=not settings.debug,
     )
@@ -60,19 +65,38 @@ def schema_sdl() -> str:
     return strawberry.Schema(query=Query, mutation=Mutation).as_str() + "\n"
 
 
+async def _throttle_anonymous(address: str, settings: Settings, now: datetime) -> None:
+    """Count an anonymous operation against its address (RATE_LIMITED past the limit).
+
+    Anonymous callers are free to send documents that cost a parse and a budget
+    check at least; this bounds how many, per address and minute, across workers
+    (the counters live in the database). Signed-in callers answer for their own
+    requests and are bounded by the query budget alone.
+    """
+    await ratelimit.hit(
+        f"anon-gql:{address[:64]}",
+        limit=settings.anonymous_queries_per_address,
+        now=now,
+        message="Too many requests without signing in; wait a minute or sign in.",
+    )
+
+
 def build_graphql_routes(settings: Settings) -> list[BaseRoute]:
     schema = build_schema(settings)
 
     async def get_context(request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request)  # no WebSocket protocols are enabled
         state = request.scope.get("state", {})
+        address = client_address(request)
+        if state.get("user") is None:
+            await _throttle_anonymous(address, settings, request.app.state.clock())
         return Context(
             request=request,
             settings=settings,
             clock=request.app.state.clock,
             viewer=state.get("user"),
             token=state.get("token"),
-            client_address=client_address(request),
+            client_address=address,
         )
 
     view: LLPGraphQLView[Context] = LLPGraphQLView(

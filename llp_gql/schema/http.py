@@ -326,9 +326,14 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
         except HTTPException as exc:
             response = self._from_http_exception(request, exc, media_type)
         except LLPError as err:
-            # Raised by the application's get_context (e.g. a bad token).
+            # Raised by the application's get_context (a bad token, a throttled address).
             response = _error_response(
-                err.http_status, err.message, err.extensions(), media_type=media_type
+                err.http_status,
+                err.message,
+                err.extensions(),
+                media_type=media_type,
+                # Counters are per minute: a client told when to come back need not poll.
+                headers={"Retry-After": "60"} if err.http_status == 429 else None,
             )
         except Exception:
             request_id = request_id_var.get()
