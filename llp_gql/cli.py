@@ -110,6 +110,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         os.environ["LLP_ENV"] = settings.mode
         os.environ["LLP_SECRET_KEY"] = settings.secret_key
         os.environ["LLP_DATABASE_URL"] = settings.database_url
+        os.environ["LLP_PUBLIC_BASE_URL"] = settings.public_base_url
         uvicorn.run(
             "llp_gql.asgi:app",
             host=host,
@@ -134,8 +135,23 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     )
 
 
+def _local_base_url(settings: Settings, host: str, port: int) -> Settings:
+    """Dev and demo without LLP_PUBLIC_BASE_URL link to the address they listen on
+    (production refuses to start without one, see Settings.from_env)."""
+    if os.environ.get("LLP_PUBLIC_BASE_URL", "").strip():
+        return settings
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a bind address, not a link target
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return settings.replace(public_base_url=f"http://{host}:{port}")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
-    _serve(_settings(), args.host, args.port, args.workers)
+    settings = _settings()
+    if settings.debug:
+        settings = _local_base_url(settings, args.host, args.port)
+    _serve(settings, args.host, args.port, args.workers)
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -186,7 +202,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from llp_gql.demo import DEMO_PASSWORD, seed_demo
 
     os.environ.setdefault("LLP_DATABASE_URL", f"sqlite://{args.database}")
-    settings = _settings(mode="demo")
+    settings = _local_base_url(_settings(mode="demo"), args.host, args.port)
     if not settings.is_sqlite:
         print("Demo on a non-SQLite database: seeding it as well.")
     _run_db(settings, migrate(settings.database_url))
@@ -196,6 +212,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"  GraphQL + GraphiQL: {url}/graphql")
     print(f"  Admin UI:          {url}/admin")
     print(f"  Database:          {settings.database_url}")
+    print(f"  Certificate links: {settings.public_base_url} (set LLP_PUBLIC_BASE_URL to change)")
     print(f"\nLogins (password for all: {DEMO_PASSWORD}):")
     for role, email in logins:
         print(f"  {role:<16} {email}")

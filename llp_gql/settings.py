@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 from llp_gql.client_address import (
     FORWARDED_HEADERS,
@@ -83,6 +84,28 @@ def secret_problem(secret: str | None) -> str | None:
     return None
 
 
+def _public_base_url(raw: str, mode: Mode) -> str | None:
+    """The checked ``LLP_PUBLIC_BASE_URL`` without a trailing slash; None when unset in
+    dev/demo. Production needs it: every certificate's QR code and download link is
+    built from it, and a default (127.0.0.1) would print unreachable links for good."""
+    value = raw.strip().rstrip("/")
+    if not value:
+        if mode == "production":
+            raise SettingsError(
+                "LLP_PUBLIC_BASE_URL is not set. Outside dev/demo mode the server needs "
+                "the address people reach it at (it is printed in every certificate): "
+                "set it, e.g. LLP_PUBLIC_BASE_URL=https://learn.example.com."
+            )
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError(
+            "LLP_PUBLIC_BASE_URL must be an http:// or https:// address without a query, "
+            f"got {raw!r}."
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     mode: Mode = "production"
@@ -130,6 +153,11 @@ class Settings:
         return self.mode != "production"
 
     @property
+    def is_https(self) -> bool:
+        """Whether people reach the service over HTTPS (then browsers get HSTS)."""
+        return self.public_base_url.startswith("https://")
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -158,6 +186,7 @@ class Settings:
             # Dev and demo get a fresh random key: tokens and links die with the process.
             secret = secrets.token_urlsafe(48)
         debug = resolved_mode != "production"
+        public_base_url = _public_base_url(env.get("LLP_PUBLIC_BASE_URL", ""), resolved_mode)
         database_url = env.get("LLP_DATABASE_URL", cls.database_url)
         scheme = database_url.split("://", 1)[0] if "://" in database_url else ""
         if scheme not in _SCHEMES:
@@ -179,7 +208,7 @@ class Settings:
             mode=resolved_mode,
             database_url=database_url,
             secret_key=secret,
-            public_base_url=env.get("LLP_PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
+            public_base_url=public_base_url or cls.public_base_url,
             trusted_proxies=trusted_proxies,
             forwarded_header=forwarded_header,
             video_end_tolerance_seconds=_float(env, "LLP_VIDEO_END_TOLERANCE_SECONDS", 2.0),

@@ -18,7 +18,10 @@ from llp_gql.client_address import (
 from llp_gql.settings import Settings, SettingsError
 
 PROXIES = parse_trusted_proxies("10.0.0.1, 10.1.0.0/16, ::1")
-STRONG = "k3Jd9-x_Qw7Lm2Pz8Rt5Vb1Nc6Hy4Gf0Sa"
+STRONG = {
+    "LLP_SECRET_KEY": "k3Jd9-x_Qw7Lm2Pz8Rt5Vb1Nc6Hy4Gf0Sa",
+    "LLP_PUBLIC_BASE_URL": "https://x.example",
+}
 
 
 def headers(**values: str) -> list[tuple[bytes, bytes]]:
@@ -88,15 +91,13 @@ def test_scheme_is_taken_from_a_trusted_proxy_only() -> None:
 
 
 def test_settings_parse_and_refuse() -> None:
-    settings = Settings.from_env(
-        {"LLP_SECRET_KEY": STRONG, "LLP_TRUSTED_PROXIES": " 10.0.0.1 ,192.168.0.0/24,"}
-    )
+    settings = Settings.from_env({**STRONG, "LLP_TRUSTED_PROXIES": " 10.0.0.1 ,192.168.0.0/24,"})
     assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.1/32", "192.168.0.0/24"]
-    assert Settings.from_env({"LLP_SECRET_KEY": STRONG}).trusted_proxies == ()
+    assert Settings.from_env(STRONG).trusted_proxies == ()
     with pytest.raises(SettingsError, match="LLP_TRUSTED_PROXIES: '\\*'"):
-        Settings.from_env({"LLP_SECRET_KEY": STRONG, "LLP_TRUSTED_PROXIES": "*"})
+        Settings.from_env({**STRONG, "LLP_TRUSTED_PROXIES": "*"})
     with pytest.raises(SettingsError, match="LLP_FORWARDED_HEADER"):
-        Settings.from_env({"LLP_SECRET_KEY": STRONG, "LLP_FORWARDED_HEADER": "x-real-ip"})
+        Settings.from_env({**STRONG, "LLP_FORWARDED_HEADER": "x-real-ip"})
 
 
 async def test_middleware_sets_client_and_scheme() -> None:
