@@ -22,6 +22,7 @@ from llp_gql.db import reset_query_caches, tortoise_config
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.faults import DatabaseOutageMiddleware
 from llp_gql.observability import RequestLogMiddleware
+from llp_gql.security_headers import SecurityHeadersMiddleware
 from llp_gql.settings import Settings
 
 logger = logging.getLogger("llp_gql")
@@ -86,6 +87,7 @@ def create_app(
                 header=settings.forwarded_header,
             ),
             Middleware(RequestLogMiddleware),
+            Middleware(SecurityHeadersMiddleware, hsts=settings.is_https),
             Middleware(DatabaseOutageMiddleware),
             Middleware(AuthenticationMiddleware),
         ],
