@@ -21,7 +21,7 @@ from llp_gql.client_address import ForwardedHeadersMiddleware
 from llp_gql.db import reset_query_caches, tortoise_config
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.faults import DatabaseOutageMiddleware
-from llp_gql.observability import RequestLogMiddleware
+from llp_gql.observability import RequestLogMiddleware, configure_request_logging
 from llp_gql.security_headers import SecurityHeadersMiddleware
 from llp_gql.settings import Settings
 
@@ -68,6 +68,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Here, in the process that serves, after the server configured its logging:
+        # a worker process does not inherit the parent's logging set-up.
+        configure_request_logging()
         # Parse the certificate fonts once now (0.3 s), not in the first learner's request.
         await to_thread.run_sync(warm_up)
         if not manage_database:
