@@ -9,13 +9,19 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from llp_gql.app import create_app
 from llp_gql.client_address import (
     ForwardedHeadersMiddleware,
     client_address,
     parse_trusted_proxies,
     resolve,
 )
+from llp_gql.domain import audit
+from llp_gql.domain.clock import FakeClock
+from llp_gql.models import AuditEvent
 from llp_gql.settings import Settings, SettingsError
+from tests.factories import World
+from tests.gql import gid, ok, token_for
 
 PROXIES = parse_trusted_proxies("10.0.0.1, 10.1.0.0/16, ::1")
 STRONG = {
@@ -113,3 +119,27 @@ async def test_middleware_sets_client_and_scheme() -> None:
                 "/", headers={"X-Forwarded-For": "198.51.100.1", "X-Forwarded-Proto": "https"}
             )
         assert response.text == expected
+
+
+async def test_the_audit_records_the_resolved_address(
+    db: object, world: World, settings: Settings, clock: FakeClock
+) -> None:
+    # given an app behind a trusted proxy at the test client's address
+    behind = settings.replace(trusted_proxies=parse_trusted_proxies("203.0.113.7"))
+    app = create_app(behind, manage_database=False, clock=clock)
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    token = await token_for(world.individual_b, settings)
+    # when a learner enrolls through it
+    forwarded = {"X-Forwarded-For": "1.2.3.4, 198.51.100.9"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="https://llp.example", headers=forwarded
+    ) as client:
+        await ok(
+            client,
+            "mutation($c: ID!) { enroll(courseId: $c) { id } }",
+            {"c": gid("Course", world.course.course.id)},
+            token,
+        )
+    # then the audit row keeps the client's address, not the proxy's nor a forged one
+    event = await AuditEvent.get(action=audit.ENROLLED)
+    assert event.details["client_address"] == "198.51.100.9"
