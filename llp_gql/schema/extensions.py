@@ -25,14 +25,15 @@ no extension here has a ``resolve`` hook.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Container, Iterator
 from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     GraphQLError,
     GraphQLSyntaxError,
 )
@@ -40,7 +41,6 @@ from graphql.validation import MaxIntrospectionDepthRule
 from strawberry.extensions import (
     MaskErrors,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
     ValidationCache,
 )
@@ -300,22 +300,51 @@ class _LimitRules(SchemaExtension):
         yield
 
 
-class _ParserCache(ParserCache):
-    """``ParserCache`` whose syntax errors stay inside strawberry's error handling.
+class _DocumentCache:
+    """The parsed documents of recent query texts, least recently used dropped first.
 
-    Strawberry's ``ParserCache`` parses in the hook, so a syntax error leaves the
-    operation as an exception, past ``ErrorCodes``. Here a failed parse leaves the
-    document unset, and strawberry parses again (invalid documents only) and turns
-    the error into a result.
+    One per schema, shared by every request (extensions are built per request).
     """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.documents: OrderedDict[tuple[str, int | None], DocumentNode] = OrderedDict()
+
+    def get(self, key: tuple[str, int | None]) -> DocumentNode | None:
+        document = self.documents.get(key)
+        if document is not None:
+            self.documents.move_to_end(key)
+        return document
+
+    def put(self, key: tuple[str, int | None], document: DocumentNode) -> None:
+        self.documents[key] = document
+        self.documents.move_to_end(key)
+        while len(self.documents) > self.maxsize:
+            self.documents.popitem(last=False)
+
+
+class _ParserCache(SchemaExtension):
+    """Parse each query text once: hand a cached document to strawberry, or let
+    strawberry parse and keep what it parsed.
+
+    Strawberry's ``ParserCache`` parses inside the hook, so a syntax error leaves
+    the operation as an exception, past ``ErrorCodes``; parsing first here and
+    letting strawberry parse again on failure doubled the cost of every invalid
+    document (a 2,000-token stream is the costliest thing to refuse). Strawberry's
+    own parse, after the hook, turns a syntax error into a result.
+    """
+
+    def __init__(self, cache: _DocumentCache) -> None:
+        self.cache = cache
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        with contextlib.suppress(GraphQLError):
-            context.graphql_document = self.cached_parse_document(
-                context.query, **context.parse_options
-            )
+        key = (context.query or "", context.parse_options.get("max_tokens"))
+        if context.graphql_document is None:
+            context.graphql_document = self.cache.get(key)
         yield
+        if context.graphql_document is not None:
+            self.cache.put(key, context.graphql_document)
 
 
 def build_extensions(
@@ -340,6 +369,7 @@ def build_extensions(
     ``ValidationCache`` key each time, and the cache would never hit.
     """
     limit_rules = (_IntrospectionDepthRule,)
+    documents = _DocumentCache(cache_size)
     budget = Budget(
         max_depth=max_depth,
         max_aliases=max_aliases,
@@ -353,7 +383,7 @@ def build_extensions(
     # validation, and validation only for documents within it.
     factories: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: _ParserCache(maxsize=cache_size),
+        lambda: _ParserCache(documents),
         lambda: _LimitRules(limit_rules),
         lambda: _Budget(budget),
         lambda: _CheckedValidationCache(maxsize=cache_size),

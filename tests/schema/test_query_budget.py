@@ -12,6 +12,7 @@ import httpx
 import pytest
 import strawberry.schema.schema as strawberry_schema
 from graphql import get_introspection_query, parse
+from graphql.language.parser import Parser
 from starlette.applications import Starlette
 
 from benchmarks import queries
@@ -199,3 +200,25 @@ async def test_anonymous_callers_are_throttled_per_address(
     # and the next minute the address may send again
     clock.advance(60)
     await ok(first, "{ __typename }")
+
+
+async def test_each_document_is_parsed_once(
+    client: httpx.AsyncClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every parse, whoever calls it, goes through Parser.parse_document.
+    parses: list[int] = []
+    real = Parser.parse_document
+
+    def counting(self: Parser) -> Any:
+        parses.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Parser, "parse_document", counting)
+    # A token stream past the limit: parsed (and refused) once, not once more to report it.
+    body = await post(client, "{ " + "__typename " * 3000 + "}")
+    assert codes(body) == {"TOO_MANY_TOKENS"}
+    assert parses == [1]
+    # A valid document: parsed the first time, then taken from the cache.
+    for _ in range(3):
+        await ok(client, "{ __typename courses(first: 1) { totalCount } }")
+    assert parses == [1, 1]

@@ -1,0 +1,215 @@
+"""R14: expensive documents from 4 clients at once, and a normal query meanwhile.
+
+A real ``uvicorn llp_gql.asgi:app`` (production mode, one worker: every request shares
+one event loop, the worst case) on a SQLite file seeded with the demo world. Four
+clients, two anonymous and two signed in, send expensive documents back to back:
+
+    alias bomb        100 aliases of ``me { id }``                TOO_MANY_ALIASES
+    field fan-out     30 aliases of ``courses(first: 100)`` with
+                      their lessons                                QUERY_TOO_COSTLY
+    repeated fields   ``me { id }`` 499 times (3.5 KB)            TOO_MANY_FIELDS
+    fragment repeats  150 fragments of ``me { id }``              TOO_MANY_FIELDS
+    token stream      3,000 ``__typename``                        TOO_MANY_TOKENS
+
+Anonymous clients run into the per-address throttle (production default,
+``LLP_ANONYMOUS_QUERIES_PER_ADDRESS``) and are then refused with RATE_LIMITED.
+
+Meanwhile a fifth client (its own process) sends the learner dashboard, signed in,
+one request at a time; before the flood it does the same on the idle server.
+
+Figures: server time to refuse (from the request log's ``ms``, per request id:
+median, p99, worst; target < 100 ms) and the normal query's worst latency during
+the flood as a multiple of its idle median (target <= 5x), as seen by the client.
+
+    python scripts/reliability/expensive_documents.py [--seconds 15] [--workers 1]
+
+Exits 0 when both targets hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _common import REPO, Server, demo_world, migrate, strong_secret
+
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.queries import DASHBOARD
+
+LESSONS = "lessons { id title body }"
+ALIAS_BOMB = "{" + " ".join(f"a{i}: me {{ id }}" for i in range(100)) + "}"
+FAN_OUT = (
+    "{"
+    + " ".join(
+        f"c{i}: courses(first: 100) {{ edges {{ node {{ id title {LESSONS} }} }} }}"
+        for i in range(30)
+    )
+    + "}"
+)
+REPEATED = "{" + " ".join(["me { id }"] * 499) + "}"
+FRAGMENTS = (
+    "{"
+    + " ".join(f"...F{i}" for i in range(150))
+    + "} "
+    + " ".join(f"fragment F{i} on Query {{ me {{ id }} }}" for i in range(150))
+)
+TOKENS = "{ " + "__typename " * 3000 + "}"
+DOCUMENTS = {
+    "alias bomb": ALIAS_BOMB,
+    "field fan-out": FAN_OUT,
+    "repeated fields": REPEATED,
+    "fragment repeats": FRAGMENTS,
+    "token stream": TOKENS,
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+async def flood(base_url: str, tokens: list[str | None], seconds: float) -> dict[str, Any]:
+    """The four clients; per document and code, how many answers came back."""
+    codes: collections.Counter[str] = collections.Counter()
+    deadline = time.monotonic() + seconds
+
+    async def client(index: int, token: str | None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        who = "signed-in" if token else "anonymous"
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+            n = 0
+            while time.monotonic() < deadline:
+                for name, document in DOCUMENTS.items():
+                    n += 1
+                    request_id = f"flood-{index}-{n}"
+                    response = await http.post(
+                        "/graphql",
+                        json={"query": document},
+                        headers={**headers, "X-Request-Id": request_id},
+                    )
+                    body = response.json()
+                    found = sorted({e["extensions"]["code"] for e in body.get("errors") or []})
+                    codes[f"{who} {name}: {response.status_code} {'+'.join(found) or 'OK'}"] += 1
+
+    await asyncio.gather(*(client(i, token) for i, token in enumerate(tokens)))
+    return dict(codes)
+
+
+def run_flood(base_url: str, tokens: list[str | None], seconds: float, out: Any) -> None:
+    out.put(asyncio.run(flood(base_url, tokens, seconds)))
+
+
+def probe(base_url: str, token: str, *, seconds: float | None, count: int | None) -> list[float]:
+    """Latencies (ms) of the normal query, one request at a time."""
+    latencies = []
+    headers = {"Authorization": f"Bearer {token}"}
+    deadline = time.monotonic() + (seconds or 0)
+    with httpx.Client(base_url=base_url, timeout=120) as http:
+        n = 0
+        while (count is not None and n < count) or (
+            seconds is not None and time.monotonic() < deadline
+        ):
+            n += 1
+            started = time.perf_counter()
+            response = http.post(
+                "/graphql",
+                json={"query": DASHBOARD},
+                headers={**headers, "X-Request-Id": f"normal-{n}"},
+            )
+            latencies.append((time.perf_counter() - started) * 1000)
+            body = response.json()
+            assert response.status_code == 200, body
+            assert not body.get("errors"), body
+            time.sleep(0.02)
+    return latencies
+
+
+def server_times(output: str, prefix: str) -> list[float]:
+    found = []
+    for line in output.splitlines():
+        if line.startswith("{") and f'"request_id": "{prefix}' in line:
+            found.append(float(json.loads(line)["ms"]))
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        database_url = f"sqlite://{Path(folder) / 'r14.sqlite3'}"
+        secret = strong_secret()
+        migrate(database_url)
+        tokens = demo_world(database_url, secret)
+        # The production default for anonymous callers, not the suites' high one.
+        server = Server(
+            database_url,
+            secret,
+            workers=args.workers,
+            env={"LLP_ANONYMOUS_QUERIES_PER_ADDRESS": "300"},
+        )
+        try:
+            server.wait_ready()
+            learner = tokens["individual"]
+            probe(server.base_url, learner, seconds=None, count=10)  # warm up
+            idle = probe(server.base_url, learner, seconds=None, count=60)
+            queue: Any = multiprocessing.get_context("spawn").Queue()
+            flooder = multiprocessing.get_context("spawn").Process(
+                target=run_flood,
+                args=(
+                    server.base_url,
+                    [None, None, tokens["admin"], tokens["staff"]],
+                    args.seconds,
+                    queue,
+                ),
+            )
+            flooder.start()
+            time.sleep(1)  # let the flood get going
+            loaded = probe(server.base_url, learner, seconds=args.seconds - 2, count=None)
+            codes = queue.get(timeout=args.seconds + 120)
+            flooder.join(30)
+        finally:
+            server.stop()
+        output = server.output()
+
+    refused = server_times(output, "flood-")
+    idle_median = statistics.median(idle)
+    worst = max(loaded)
+    ratio = worst / idle_median
+    print("Answers to the flood (client, document: status codes):")
+    for key, count in sorted(codes.items()):
+        print(f"  {count:6d}  {key}")
+    median = statistics.median(refused)
+    print(
+        f"Server time to refuse ({len(refused)} requests): median {median:.1f} ms,"
+        f" p99 {percentile(refused, 0.99):.1f} ms, worst {max(refused):.1f} ms"
+    )
+    print(
+        f"Normal query (learner dashboard): idle median {idle_median:.1f} ms, idle worst"
+        f" {max(idle):.1f} ms; under flood ({len(loaded)} requests) median"
+        f" {statistics.median(loaded):.1f} ms, p99 {percentile(loaded, 0.99):.1f} ms,"
+        f" worst {worst:.1f} ms"
+    )
+    print(
+        f"R14: server time to refuse worst {max(refused):.1f} ms (target < 100); normal query"
+        f" worst under flood {ratio:.1f}x idle median (target <= 5x)"
+    )
+    return 0 if max(refused) < 100 and ratio <= 5 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
