@@ -138,6 +138,7 @@ class Settings:
     max_fields: int = 300
     max_query_cost: int = 10_000
     anonymous_queries_per_address: int = 300  # per minute
+    refused_queries_per_caller: int = 10  # per minute
     max_body_bytes: int = 1_000_000
     max_page_size: int = 100
     max_batch_operations: int = 1
@@ -227,6 +228,9 @@ class Settings:
             max_query_cost=_int(env, "LLP_MAX_QUERY_COST", cls.max_query_cost, 10),
             anonymous_queries_per_address=_int(
                 env, "LLP_ANONYMOUS_QUERIES_PER_ADDRESS", cls.anonymous_queries_per_address, 1
+            ),
+            refused_queries_per_caller=_int(
+                env, "LLP_REFUSED_QUERIES_PER_CALLER", cls.refused_queries_per_caller, 1
             ),
             max_body_bytes=_int(env, "LLP_MAX_BODY_BYTES", 1_000_000, 1024),
             max_page_size=_int(env, "LLP_MAX_PAGE_SIZE", 100, 1),

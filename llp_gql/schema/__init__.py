@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -16,13 +15,14 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.websockets import WebSocket
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionResult
 
 from llp_gql.client_address import client_address
-from llp_gql.domain import ratelimit
 from llp_gql.schema.context import Context
 from llp_gql.schema.extensions import build_extensions
 from llp_gql.schema.http import GRAPHIQL_STATIC_PATH, LLPGraphQLView, graphiql_static_app
 from llp_gql.schema.root import Mutation, Query
+from llp_gql.schema.throttle import REFUSAL_CODES, DoorThrottle
 from llp_gql.settings import Settings
 
 __all__ = ["build_graphql_routes", "build_schema", "client_address", "schema_sdl"]
@@ -65,31 +65,16 @@ def schema_sdl() -> str:
     return strawberry.Schema(query=Query, mutation=Mutation).as_str() + "\n"
 
 
-async def _throttle_anonymous(address: str, settings: Settings, now: datetime) -> None:
-    """Count an anonymous operation against its address (RATE_LIMITED past the limit).
-
-    Anonymous callers are free to send documents that cost a parse and a budget
-    check at least; this bounds how many, per address and minute, across workers
-    (the counters live in the database). Signed-in callers answer for their own
-    requests and are bounded by the query budget alone.
-    """
-    await ratelimit.hit(
-        f"anon-gql:{address[:64]}",
-        limit=settings.anonymous_queries_per_address,
-        now=now,
-        message="Too many requests without signing in; wait a minute or sign in.",
-    )
-
-
 def build_graphql_routes(settings: Settings) -> list[BaseRoute]:
     schema = build_schema(settings)
+
+    throttle = DoorThrottle(settings)
 
     async def get_context(request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request)  # no WebSocket protocols are enabled
         state = request.scope.get("state", {})
         address = client_address(request)
-        if state.get("user") is None:
-            await _throttle_anonymous(address, settings, request.app.state.clock())
+        await throttle.admit(state.get("user"), address, request.app.state.clock())
         return Context(
             request=request,
             settings=settings,
@@ -99,9 +84,16 @@ def build_graphql_routes(settings: Settings) -> list[BaseRoute]:
             client_address=address,
         )
 
+    async def on_result(request: Request, result: ExecutionResult) -> None:
+        codes = {(error.extensions or {}).get("code") for error in result.errors or ()}
+        if codes & REFUSAL_CODES:
+            user = request.scope.get("state", {}).get("user")
+            await throttle.refused(user, client_address(request), request.app.state.clock())
+
     view: LLPGraphQLView[Context] = LLPGraphQLView(
         schema,
         context_getter=get_context,
+        on_result=on_result,
         max_body_bytes=settings.max_body_bytes,
         graphiql=True,
     )

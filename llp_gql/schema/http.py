@@ -71,6 +71,7 @@ logger = logging.getLogger("llp_gql.graphql")
 # Defaults to Any so that LLPGraphQLView(schema) needs no annotation.
 ContextT = TypeVar("ContextT", default=Any)
 ContextGetter = Callable[[Request | WebSocket, Response | WebSocket], Awaitable[Any]]
+ResultHook = Callable[[Request, ExecutionResult], Awaitable[None]]
 
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -285,7 +286,8 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
     """Strawberry's ASGI view with the refusals listed in the module docstring.
 
     Pass ``context_getter`` (``async (request, response) -> context``) or subclass
-    and override ``get_context``. Batching follows the schema's
+    and override ``get_context``; ``on_result`` (``async (request, result)``) sees
+    every result, its errors coded, before it is answered. Batching follows the schema's
     ``StrawberryConfig(batching_config={"max_operations": n})``: off when unset.
     The schema is expected to carry ``build_extensions(...)``; an error reaching
     the view without a code escaped them and is masked here.
@@ -302,6 +304,7 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
         graphiql: bool = True,
         graphiql_static_url: str = GRAPHIQL_STATIC_PATH,
         allow_queries_via_get: bool = True,
+        on_result: ResultHook | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -312,6 +315,7 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
             multipart_uploads_enabled=False,
         )
         self.context_getter = context_getter
+        self.on_result = on_result
         self.max_body_bytes = max_body_bytes
         self.graphiql_static_url = graphiql_static_url
 
@@ -474,6 +478,8 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
                 error if (error.extensions or {}).get("code") else _escaped(error)
                 for error in result.errors
             ]
+        if self.on_result is not None:
+            await self.on_result(request, result)
         response = await super().process_result(request, result)
         if result.data is None and result.errors and all(e.path is None for e in result.errors):
             # A request error: nothing was executed, so GraphQL over HTTP wants no data entry.

@@ -91,9 +91,9 @@ async def flood(base_url: str, tokens: list[str | None], seconds: float) -> dict
         async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
             n = 0
             while time.monotonic() < deadline:
-                for name, document in DOCUMENTS.items():
+                for kind, (name, document) in enumerate(DOCUMENTS.items()):
                     n += 1
-                    request_id = f"flood-{index}-{n}"
+                    request_id = f"flood-{kind}-{index}-{n}"
                     response = await http.post(
                         "/graphql",
                         json={"query": document},
@@ -148,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--refused-per-caller",
+        type=int,
+        default=10,
+        help="LLP_REFUSED_QUERIES_PER_CALLER (default: the production default, 10)",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -160,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
             database_url,
             secret,
             workers=args.workers,
-            env={"LLP_ANONYMOUS_QUERIES_PER_ADDRESS": "300"},
+            env={
+                "LLP_ANONYMOUS_QUERIES_PER_ADDRESS": "300",
+                "LLP_REFUSED_QUERIES_PER_CALLER": str(args.refused_per_caller),
+            },
         )
         try:
             server.wait_ready()
@@ -187,12 +196,20 @@ def main(argv: list[str] | None = None) -> int:
         output = server.output()
 
     refused = server_times(output, "flood-")
+    per_document = {
+        name: server_times(output, f"flood-{kind}-") for kind, name in enumerate(DOCUMENTS)
+    }
     idle_median = statistics.median(idle)
     worst = max(loaded)
     ratio = worst / idle_median
     print("Answers to the flood (client, document: status codes):")
     for key, count in sorted(codes.items()):
         print(f"  {count:6d}  {key}")
+    for name, times in per_document.items():
+        print(
+            f"  server time to refuse {name}: median {statistics.median(times):.1f} ms,"
+            f" worst {max(times):.1f} ms ({len(times)} requests)"
+        )
     median = statistics.median(refused)
     print(
         f"Server time to refuse ({len(refused)} requests): median {median:.1f} ms,"

@@ -222,3 +222,32 @@ async def test_each_document_is_parsed_once(
     for _ in range(3):
         await ok(client, "{ __typename courses(first: 1) { totalCount } }")
     assert parses == [1, 1]
+
+
+async def test_callers_who_keep_sending_refused_documents_wait(
+    db: object, world: World, settings: Settings, clock: FakeClock, validations: list[int]
+) -> None:
+    app = create_app(
+        settings.replace(refused_queries_per_caller=2), manage_database=False, clock=clock
+    )
+    token = await token_for(world.individual_a, settings)
+    other = await token_for(world.individual_b, settings)
+    async with client_at(app, "198.51.100.1") as client:
+        # given a caller whose documents were refused three times this minute
+        for _ in range(3):
+            await fails(client, "TOO_MANY_FIELDS", ME_499, token=token)
+        # when it sends anything more, then it waits, before its document is parsed
+        parses_before = len(validations)
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ me { id } }"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 429
+        assert codes(response.json()) == {"RATE_LIMITED"}
+        assert len(validations) == parses_before
+        # while another caller (same address, signed in as someone else) goes on
+        await ok(client, "{ me { id } }", token=other)
+        # and the next minute the first may send again
+        clock.advance(60)
+        await ok(client, "{ me { id } }", token=token)
