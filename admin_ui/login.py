@@ -6,16 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import csrf, sessions, web
+from llp_gql.client_address import client_address
 from llp_gql.domain import access, auth
 from llp_gql.errors import LLPError, RateLimited
 from llp_gql.models import User
 
 MAX_EMAIL = 254
 MAX_PASSWORD = 1024
-
-
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _login_form(
@@ -84,7 +81,7 @@ async def login_page(request: Request) -> Response:
             email,
             web.text(form, "password", limit=MAX_PASSWORD),
             settings=settings,
-            client_address=_client_address(request),
+            client_address=client_address(request),
             kind=auth.SESSION,
             clock=request.app.state.clock,
         )

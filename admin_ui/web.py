@@ -68,13 +68,9 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Vary": "HX-Request",
     "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
-    # No inline scripts or styles anywhere (htmx is configured not to inject any).
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-    ),
+    # X-Frame-Options and the Content-Security-Policy (no inline scripts or styles:
+    # htmx is configured not to inject any) come from llp_gql.security_headers.
 }
 
 environment = Environment(

@@ -19,12 +19,14 @@ from tortoise.transactions import in_transaction
 
 from llp_gql.auth_middleware import AuthenticationMiddleware
 from llp_gql.certs.render import warm_up
+from llp_gql.client_address import ForwardedHeadersMiddleware
 from llp_gql.db import reset_query_caches, tortoise_config
 from llp_gql.domain import housekeeping, passwords
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.common_passwords import common_passwords
 from llp_gql.faults import DatabaseOutageMiddleware
-from llp_gql.observability import RequestLogMiddleware
+from llp_gql.observability import RequestLogMiddleware, configure_request_logging
+from llp_gql.security_headers import SecurityHeadersMiddleware
 from llp_gql.settings import Settings
 
 logger = logging.getLogger("llp_gql")
@@ -92,6 +94,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Here, in the process that serves, after the server configured its logging:
+        # a worker process does not inherit the parent's logging set-up.
+        configure_request_logging()
         # Parse the certificate fonts once now (0.3 s), not in the first learner's request;
         # the same for the list of common passwords (0.4 s) and the first sign-up.
         await to_thread.run_sync(warm_up)
@@ -109,7 +114,14 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
+            # First: everything after it (logs, limits, audit) sees the resolved client.
+            Middleware(
+                ForwardedHeadersMiddleware,
+                trusted=settings.trusted_proxies,
+                header=settings.forwarded_header,
+            ),
             Middleware(RequestLogMiddleware),
+            Middleware(SecurityHeadersMiddleware, hsts=settings.is_https),
             Middleware(DatabaseOutageMiddleware),
             Middleware(AuthenticationMiddleware),
         ],

@@ -1,8 +1,19 @@
-"""``llp_gql.asgi:app`` for uvicorn/gunicorn workers: settings from the environment."""
+"""``llp_gql.asgi:app`` for uvicorn/gunicorn workers: settings from the environment.
+
+A bad setting ends the process with the same one line as ``llp-gql serve``, not a
+traceback from inside the server's import machinery. Run the server with its own
+proxy-header handling off (``uvicorn --no-proxy-headers``): the app reads forwarded
+headers itself, from ``LLP_TRUSTED_PROXIES`` only (see docs/deployment.md).
+"""
 
 from __future__ import annotations
 
 from llp_gql.app import create_app
-from llp_gql.settings import Settings
+from llp_gql.settings import Settings, SettingsError
 
-app = create_app(Settings.from_env())
+try:
+    _settings = Settings.from_env()
+except SettingsError as exc:
+    raise SystemExit(f"llp-gql: {exc}") from None
+
+app = create_app(_settings)

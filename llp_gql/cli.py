@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from tortoise.exceptions import DBConnectionError, OperationalError
 
@@ -91,6 +91,13 @@ def _refuse_sqlite_workers(settings: Settings, workers: int) -> None:
         )
 
 
+# uvicorn believes X-Forwarded-For from 127.0.0.1 by default: a client behind a local
+# proxy could then pick a new address per request and escape every per-address limit.
+# The app reads forwarded headers itself, from LLP_TRUSTED_PROXIES only
+# (llp_gql/client_address.py), so uvicorn's own handling stays off in every case.
+_NO_PROXY_HEADERS: dict[str, Any] = {"proxy_headers": False, "forwarded_allow_ips": ""}
+
+
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -103,6 +110,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         os.environ["LLP_ENV"] = settings.mode
         os.environ["LLP_SECRET_KEY"] = settings.secret_key
         os.environ["LLP_DATABASE_URL"] = settings.database_url
+        os.environ["LLP_PUBLIC_BASE_URL"] = settings.public_base_url
         uvicorn.run(
             "llp_gql.asgi:app",
             host=host,
@@ -111,6 +119,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             log_level="info",
             access_log=False,
             timeout_graceful_shutdown=20,
+            **_NO_PROXY_HEADERS,
         )
         return
     from llp_gql.app import create_app
@@ -122,11 +131,27 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         log_level="info",
         access_log=False,
         timeout_graceful_shutdown=20,
+        **_NO_PROXY_HEADERS,
     )
 
 
+def _local_base_url(settings: Settings, host: str, port: int) -> Settings:
+    """Dev and demo without LLP_PUBLIC_BASE_URL link to the address they listen on
+    (production refuses to start without one, see Settings.from_env)."""
+    if os.environ.get("LLP_PUBLIC_BASE_URL", "").strip():
+        return settings
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a bind address, not a link target
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return settings.replace(public_base_url=f"http://{host}:{port}")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
-    _serve(_settings(), args.host, args.port, args.workers)
+    settings = _settings()
+    if settings.debug:
+        settings = _local_base_url(settings, args.host, args.port)
+    _serve(settings, args.host, args.port, args.workers)
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -197,7 +222,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from llp_gql.demo import DEMO_PASSWORD, seed_demo
 
     os.environ.setdefault("LLP_DATABASE_URL", f"sqlite://{args.database}")
-    settings = _settings(mode="demo")
+    settings = _local_base_url(_settings(mode="demo"), args.host, args.port)
     if not settings.is_sqlite:
         print("Demo on a non-SQLite database: seeding it as well.")
     _run_db(settings, migrate(settings.database_url))
@@ -207,6 +232,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"  GraphQL + GraphiQL: {url}/graphql")
     print(f"  Admin UI:          {url}/admin")
     print(f"  Database:          {settings.database_url}")
+    print(f"  Certificate links: {settings.public_base_url} (set LLP_PUBLIC_BASE_URL to change)")
     print(f"\nLogins (password for all: {DEMO_PASSWORD}):")
     for role, email in logins:
         print(f"  {role:<16} {email}")

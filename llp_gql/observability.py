@@ -1,4 +1,11 @@
-"""Request ids and structured request logs that never contain secrets."""
+"""Request ids and structured request logs that never contain secrets.
+
+The app configures its own request log (``configure_request_logging``, called by the
+app's lifespan in every process that serves): ``llp-gql serve --workers N`` and a plain
+``uvicorn llp_gql.asgi:app`` import the app in fresh worker processes, where logging
+set up by the parent process does not exist, so a log configured only there
+printed nothing from the workers.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,34 @@ from contextvars import ContextVar
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str | None] = ContextVar("llp_request_id", default=None)
+# Set by llp_gql.client_address.ForwardedHeadersMiddleware: the audit log records it
+# without the domain knowing about requests.
+client_address_var: ContextVar[str | None] = ContextVar("llp_client_address", default=None)
 logger = logging.getLogger("llp_gql.access")
+
+_HANDLER_MARK = "_llp_request_log"
+
+
+def configure_request_logging() -> None:
+    """Make ``llp_gql`` INFO records (the request log) reach stderr, in this process.
+
+    Leaves a deployment's own logging alone: when the root logger has handlers they
+    get the records; only a process without any (a fresh server worker) gets a
+    plain one-line-per-record handler. Also silences the server's access log
+    (``uvicorn.access``), which prints query strings and with them download tokens;
+    the request log replaces it. Idempotent.
+    """
+    app_logger = logging.getLogger("llp_gql")
+    if app_logger.level == logging.NOTSET:
+        app_logger.setLevel(logging.INFO)
+    ours = any(getattr(handler, _HANDLER_MARK, False) for handler in app_logger.handlers)
+    if not ours and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        setattr(handler, _HANDLER_MARK, True)
+        app_logger.addHandler(handler)
+    logging.getLogger("uvicorn.access").disabled = True
+
 
 _SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 

@@ -13,6 +13,14 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
+
+from llp_gql.client_address import (
+    FORWARDED_HEADERS,
+    ForwardedHeader,
+    Network,
+    parse_trusted_proxies,
+)
 
 Mode = Literal["production", "dev", "demo"]
 
@@ -76,12 +84,39 @@ def secret_problem(secret: str | None) -> str | None:
     return None
 
 
+def _public_base_url(raw: str, mode: Mode) -> str | None:
+    """The checked ``LLP_PUBLIC_BASE_URL`` without a trailing slash; None when unset in
+    dev/demo. Production needs it: every certificate's QR code and download link is
+    built from it, and a default (127.0.0.1) would print unreachable links for good."""
+    value = raw.strip().rstrip("/")
+    if not value:
+        if mode == "production":
+            raise SettingsError(
+                "LLP_PUBLIC_BASE_URL is not set. Outside dev/demo mode the server needs "
+                "the address people reach it at (it is printed in every certificate): "
+                "set it, e.g. LLP_PUBLIC_BASE_URL=https://learn.example.com."
+            )
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError(
+            "LLP_PUBLIC_BASE_URL must be an http:// or https:// address without a query, "
+            f"got {raw!r}."
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     mode: Mode = "production"
     database_url: str = "sqlite://llp.sqlite3"
     secret_key: str = field(default="", repr=False)
     public_base_url: str = "http://127.0.0.1:8000"
+
+    # Client addresses (llp_gql/client_address.py): forwarded headers count only
+    # when the peer is one of these.
+    trusted_proxies: tuple[Network, ...] = ()
+    forwarded_header: ForwardedHeader = "x-forwarded-for"
 
     # Learning rules (DESIGN.md section 3).
     video_end_tolerance_seconds: float = 2.0
@@ -105,6 +140,10 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_fields: int = 300
+    max_query_cost: int = 10_000
+    anonymous_queries_per_address: int = 300  # per minute
+    refused_queries_per_caller: int = 10  # per minute
     max_body_bytes: int = 1_000_000
     max_page_size: int = 100
     max_batch_operations: int = 1
@@ -118,6 +157,11 @@ class Settings:
     @property
     def debug(self) -> bool:
         return self.mode != "production"
+
+    @property
+    def is_https(self) -> bool:
+        """Whether people reach the service over HTTPS (then browsers get HSTS)."""
+        return self.public_base_url.startswith("https://")
 
     @property
     def is_sqlite(self) -> bool:
@@ -148,6 +192,7 @@ class Settings:
             # Dev and demo get a fresh random key: tokens and links die with the process.
             secret = secrets.token_urlsafe(48)
         debug = resolved_mode != "production"
+        public_base_url = _public_base_url(env.get("LLP_PUBLIC_BASE_URL", ""), resolved_mode)
         database_url = env.get("LLP_DATABASE_URL", cls.database_url)
         scheme = database_url.split("://", 1)[0] if "://" in database_url else ""
         if scheme not in _SCHEMES:
@@ -155,11 +200,23 @@ class Settings:
             raise SettingsError(
                 f"LLP_DATABASE_URL must start with sqlite:// or postgres://, got {given!r}."
             )
+        try:
+            trusted_proxies = parse_trusted_proxies(env.get("LLP_TRUSTED_PROXIES", ""))
+        except ValueError as exc:
+            raise SettingsError(f"LLP_TRUSTED_PROXIES: {exc}.") from None
+        forwarded_header = env.get("LLP_FORWARDED_HEADER", "x-forwarded-for").strip().lower()
+        if forwarded_header not in FORWARDED_HEADERS:
+            raise SettingsError(
+                "LLP_FORWARDED_HEADER must be x-forwarded-for or forwarded, "
+                f"got {forwarded_header!r}."
+            )
         return cls(
             mode=resolved_mode,
             database_url=database_url,
             secret_key=secret,
-            public_base_url=env.get("LLP_PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
+            public_base_url=public_base_url or cls.public_base_url,
+            trusted_proxies=trusted_proxies,
+            forwarded_header=forwarded_header,
             video_end_tolerance_seconds=_float(env, "LLP_VIDEO_END_TOLERANCE_SECONDS", 2.0),
             video_max_playback_rate=_float(env, "LLP_VIDEO_MAX_PLAYBACK_RATE", 2.0, 0.1),
             video_slack_seconds=_float(env, "LLP_VIDEO_SLACK_SECONDS", 5.0),
@@ -175,6 +232,14 @@ class Settings:
             max_query_depth=_int(env, "LLP_MAX_QUERY_DEPTH", 12, 2),
             max_aliases=_int(env, "LLP_MAX_ALIASES", 30, 1),
             max_tokens=_int(env, "LLP_MAX_TOKENS", 2000, 50),
+            max_fields=_int(env, "LLP_MAX_FIELDS", cls.max_fields, 10),
+            max_query_cost=_int(env, "LLP_MAX_QUERY_COST", cls.max_query_cost, 10),
+            anonymous_queries_per_address=_int(
+                env, "LLP_ANONYMOUS_QUERIES_PER_ADDRESS", cls.anonymous_queries_per_address, 1
+            ),
+            refused_queries_per_caller=_int(
+                env, "LLP_REFUSED_QUERIES_PER_CALLER", cls.refused_queries_per_caller, 1
+            ),
             max_body_bytes=_int(env, "LLP_MAX_BODY_BYTES", 1_000_000, 1024),
             max_page_size=_int(env, "LLP_MAX_PAGE_SIZE", 100, 1),
             max_batch_operations=_int(env, "LLP_MAX_BATCH_OPERATIONS", 1, 1),

@@ -118,6 +118,10 @@ def settings() -> Settings:
         database_url=TEST_DATABASE_URL,
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         public_base_url="https://llp.example",
+        # Suites send thousands of anonymous (and refused) requests within one FakeClock
+        # minute; tests/schema/test_query_budget.py checks the throttles with small limits.
+        anonymous_queries_per_address=1_000_000,
+        refused_queries_per_caller=1_000_000,
     )
 
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from llp_gql import cli
+from llp_gql.certs.links import download_url
 from llp_gql.cli import main
 from llp_gql.schema import schema_sdl
+from llp_gql.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+STRONG = "k3Jd9-x_Qw7Lm2Pz8Rt5Vb1Nc6Hy4Gf0Sa"
+NO_BASE_URL = "LLP_PUBLIC_BASE_URL is not set"
 
 
 def test_serve_refuses_several_workers_on_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,12 +157,21 @@ def test_demo_seed_is_idempotent_and_exports_certificates(tmp_path: Path) -> Non
         (["migrate"], {"LLP_DATABASE_URL": "sqlite:///no/such/dir/x.db"}, "does not exist"),
         (["serve", "--workers", "2"], {"LLP_DATABASE_URL": "sqlite://x.db"}, "one worker only"),
         (["serve"], {"LLP_ENV": "production", "LLP_SECRET_KEY": "weak"}, "too short"),
+        (["serve"], {"LLP_ENV": "production", "LLP_SECRET_KEY": STRONG}, NO_BASE_URL),
+        (
+            ["serve"],
+            {"LLP_ENV": "production", "LLP_SECRET_KEY": STRONG, "LLP_PUBLIC_BASE_URL": ""},
+            NO_BASE_URL,
+        ),
+        (["serve"], {"LLP_TRUSTED_PROXIES": "everyone"}, "LLP_TRUSTED_PROXIES"),
     ],
 )
 def test_bad_configuration_ends_with_one_clear_line(
     tmp_path: Path, command: list[str], env: dict[str, str], message: str
 ) -> None:
     full_env = {**os.environ, "LLP_ENV": "dev", "PYTHONPATH": str(ROOT), **env}
+    if "LLP_PUBLIC_BASE_URL" not in env:
+        full_env.pop("LLP_PUBLIC_BASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "llp_gql.cli", *command],
         cwd=tmp_path,
@@ -172,6 +187,70 @@ def test_bad_configuration_ends_with_one_clear_line(
     assert message in lines[0]
     assert "Traceback" not in done.stderr + done.stdout
     assert "pw@" not in lines[0]  # the password stays out of the message
+
+
+def test_asgi_app_without_public_base_url_ends_with_one_line(tmp_path: Path) -> None:
+    # given production settings without LLP_PUBLIC_BASE_URL, when a plain ASGI server
+    # imports llp_gql.asgi, then it stops with the same one line as `llp-gql serve`
+    env = {**os.environ, "LLP_ENV": "production", "LLP_SECRET_KEY": STRONG, "PYTHONPATH": str(ROOT)}
+    env.pop("LLP_PUBLIC_BASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", "import llp_gql.asgi"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"llp-gql: {NO_BASE_URL}")
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "expected"),
+    [
+        (["demo", "--port", "9000"], {}, "http://127.0.0.1:9000"),
+        (["demo", "--host", "0.0.0.0", "--port", "9001"], {}, "http://127.0.0.1:9001"),  # noqa: S104
+        (["demo", "--host", "::1", "--port", "9002"], {}, "http://[::1]:9002"),
+        (
+            ["demo", "--port", "9000"],
+            {"LLP_PUBLIC_BASE_URL": "https://demo.example/"},
+            "https://demo.example",
+        ),
+        (["serve", "--port", "9003"], {"LLP_ENV": "dev"}, "http://127.0.0.1:9003"),
+    ],
+)
+def test_demo_and_dev_link_to_where_they_listen(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    argv: list[str],
+    env: dict[str, str],
+    expected: str,
+) -> None:
+    # given no public base URL (or an explicit one), and the server and database stubbed
+    served: list[Settings] = []
+
+    def run_db(settings: Settings, action: object) -> list[tuple[str, str]]:
+        getattr(action, "close", lambda: None)()
+        return []
+
+    monkeypatch.setattr(cli, "_run_db", run_db)
+    monkeypatch.setattr(cli, "_serve", lambda settings, *args: served.append(settings))
+    monkeypatch.delenv("LLP_PUBLIC_BASE_URL", raising=False)
+    monkeypatch.delenv("LLP_ENV", raising=False)
+    monkeypatch.setenv("LLP_DATABASE_URL", f"sqlite://{tmp_path / 'demo.sqlite3'}")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    # when the command starts
+    main(argv)
+    # then its certificate links point where it listens (or where it was told)
+    [settings] = served
+    assert settings.public_base_url == expected
+    link = download_url(settings, certificate_id=1, user_id=2, now=datetime.now(UTC))
+    assert link.startswith(expected + "/certificates/1/download?token=")
 
 
 def test_prune_prints_what_it_removed(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import pytest
 from llp_gql.settings import Settings, SettingsError
 
 STRONG = "k3Jd9-x_Qw7Lm2Pz8Rt5Vb1Nc6Hy4Gf0Sa"
+URL = "https://learn.example"
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,7 @@ def test_production_refuses_missing_or_weak_secret(secret: str | None, message: 
 
 
 def test_production_accepts_a_strong_secret() -> None:
-    settings = Settings.from_env({"LLP_SECRET_KEY": STRONG})
+    settings = Settings.from_env({"LLP_SECRET_KEY": STRONG, "LLP_PUBLIC_BASE_URL": URL})
     assert settings.mode == "production"
     assert settings.secret_key == STRONG
     assert settings.introspection is False  # off by default outside dev/demo
@@ -46,11 +47,17 @@ def test_dev_mode_generates_a_secret_and_enables_introspection() -> None:
         ("LLP_INTROSPECTION", "maybe"),
         ("LLP_ENV", "staging"),
         ("LLP_VIDEO_END_TOLERANCE_SECONDS", "nan"),
+        ("LLP_PUBLIC_BASE_URL", "learn.example"),
+        ("LLP_PUBLIC_BASE_URL", "ftp://learn.example"),
+        ("LLP_PUBLIC_BASE_URL", "https://learn.example/?x=1"),
+        ("LLP_MAX_FIELDS", "many"),
+        ("LLP_MAX_QUERY_COST", "-5"),
+        ("LLP_ANONYMOUS_QUERIES_PER_ADDRESS", "0"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
-        Settings.from_env({"LLP_SECRET_KEY": STRONG, name: value})
+        Settings.from_env({"LLP_SECRET_KEY": STRONG, "LLP_PUBLIC_BASE_URL": URL, name: value})
 
 
 def test_knobs_are_read() -> None:
@@ -65,3 +72,24 @@ def test_knobs_are_read() -> None:
     assert settings.video_end_tolerance_seconds == 3.5
     assert settings.download_url_ttl_seconds == 60
     assert settings.public_base_url == "https://learn.example"
+
+
+def test_production_requires_a_public_base_url() -> None:
+    # given a strong secret but no public base URL, in production
+    with pytest.raises(SettingsError, match="LLP_PUBLIC_BASE_URL is not set"):
+        Settings.from_env({"LLP_SECRET_KEY": STRONG})
+    with pytest.raises(SettingsError, match="LLP_PUBLIC_BASE_URL is not set"):
+        Settings.from_env({"LLP_SECRET_KEY": STRONG, "LLP_PUBLIC_BASE_URL": " "})
+
+
+@pytest.mark.parametrize("mode", ["dev", "demo"])
+def test_dev_and_demo_need_no_public_base_url(mode: str) -> None:
+    settings = Settings.from_env({"LLP_ENV": mode})
+    assert settings.public_base_url == "http://127.0.0.1:8000"
+    assert not settings.is_https
+
+
+def test_https_base_url_is_https() -> None:
+    settings = Settings.from_env({"LLP_SECRET_KEY": STRONG, "LLP_PUBLIC_BASE_URL": URL + "/"})
+    assert settings.public_base_url == URL
+    assert settings.is_https

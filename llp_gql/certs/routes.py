@@ -5,6 +5,8 @@ Every route decides access through ``llp_gql.domain.access``, like the GraphQL A
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 from collections.abc import AsyncIterator
@@ -16,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from llp_gql.certs.signing import BadToken, read_download_token
 from llp_gql.certs.zipstream import ExportEntry, stream_zip
+from llp_gql.client_address import client_address
 from llp_gql.domain import access, audit, certificates, exports, ratelimit
 from llp_gql.errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from llp_gql.models import Certificate, User
@@ -29,19 +32,30 @@ PRIVATE_HEADERS = {
 }
 
 
+_STYLE = (
+    "body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;"
+    "padding:0 1rem;color:#1f2933}h1{font-size:1.5rem}.valid{color:#0b6e4f}"
+    ".withdrawn{color:#9b2c2c}.unknown{color:#52606d}dt{font-weight:600}"
+    "dd{margin:0 0 .75rem}"
+)
+# The pages have no script and one inline style: the policy names that style by hash.
+_PAGE_CSP = (
+    "default-src 'none'; style-src "
+    f"'sha256-{base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()}'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
 def _page(title: str, body: str, status: int) -> HTMLResponse:
     """A small self-contained HTML page (no scripts, no external assets)."""
     return HTMLResponse(
         "<!doctype html><html lang=en><meta charset=utf-8>"
         "<meta name=viewport content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)} · Leadership Learning Portal</title>"
-        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;"
-        "padding:0 1rem;color:#1f2933}h1{font-size:1.5rem}.valid{color:#0b6e4f}"
-        ".withdrawn{color:#9b2c2c}.unknown{color:#52606d}dt{font-weight:600}"
-        "dd{margin:0 0 .75rem}</style>"
+        f"<style>{_STYLE}</style>"
         f"<main><h1>{html.escape(title)}</h1>{body}</main></html>",
         status_code=status,
-        headers=PRIVATE_HEADERS,
+        headers={**PRIVATE_HEADERS, "Content-Security-Policy": _PAGE_CSP},
     )
 
 
@@ -114,10 +128,9 @@ async def download(request: Request) -> Response:
 async def verify_page(request: Request) -> Response:
     """The public, server-rendered verification page (works without JavaScript)."""
     settings = _settings(request)
-    address = request.client.host if request.client else "unknown"
     try:
         await ratelimit.hit(
-            f"verify:{address}",
+            f"verify:{client_address(request)}",
             limit=settings.verify_lookups_per_address,
             now=_now(request),
             message="Too many look-ups; wait a minute.",

@@ -1,6 +1,7 @@
 """Signed, expiring download tokens bound to one certificate and one user.
 
-A token is the URL-safe base64 (no padding) of 57 bytes::
+A token is the URL-safe base64 (no padding) of 57 bytes, and only that spelling
+is accepted (not the standard alphabet, not padded)::
 
     version (1) | certificate_id (8) | user_id (8) | expires_at (8) | HMAC-SHA256 (32)
 
@@ -18,6 +19,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import string
 import struct
 from datetime import datetime
 from typing import Literal
@@ -29,6 +31,7 @@ _TOKEN_BYTES = _PAYLOAD.size + _MAC_SIZE
 _TOKEN_CHARS = 4 * _TOKEN_BYTES // 3  # exact: _TOKEN_BYTES is a multiple of 3
 _HKDF_SALT = b"llp-gql key derivation v1"
 _MAX_ID = 2**64 - 1
+_URLSAFE = frozenset(string.ascii_letters + string.digits + "-_")
 
 Reason = Literal["malformed", "bad_signature", "expired"]
 
@@ -69,7 +72,11 @@ def make_download_token(
     expires_at = _epoch(now) + ttl_seconds
     payload = _PAYLOAD.pack(_VERSION, certificate_id, user_id, expires_at)
     mac = hmac.new(derive_key(secret_key, purpose), payload, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(payload + mac).decode("ascii")
+    return _encode(payload + mac)
+
+
+def _encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def read_download_token(
@@ -84,14 +91,17 @@ def read_download_token(
     The signature is checked before anything in the payload is believed; the
     caller must still check that this user may download this certificate.
     """
-    # The length check also keeps oversized input away from the decoder.
-    if len(token) != _TOKEN_CHARS or not token.isascii():
+    # One spelling per token: the URL-safe alphabet that make_download_token writes,
+    # no padding. Python's decoders also take the standard alphabet ("+/") and
+    # padding, so one token would have several accepted forms; the length check also
+    # keeps oversized input away from the decoder.
+    if len(token) != _TOKEN_CHARS or not _URLSAFE.issuperset(token):
         raise BadToken("malformed")
     try:
-        raw = base64.b64decode(token, altchars=b"-_", validate=True)
+        raw = base64.urlsafe_b64decode(token)
     except (binascii.Error, ValueError) as exc:
         raise BadToken("malformed") from exc
-    if len(raw) != _TOKEN_BYTES:
+    if len(raw) != _TOKEN_BYTES or _encode(raw) != token:
         raise BadToken("malformed")
     payload, mac = raw[: _PAYLOAD.size], raw[_PAYLOAD.size :]
     expected = hmac.new(derive_key(secret_key, purpose), payload, hashlib.sha256).digest()

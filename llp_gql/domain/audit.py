@@ -6,6 +6,7 @@ from datetime import datetime
 
 from llp_gql.domain.clock import utcnow
 from llp_gql.models import AuditEvent, User
+from llp_gql.observability import client_address_var
 
 # The actions the log knows; free text would make the log unqueryable.
 ASSIGNED = "enrollment.assigned"
@@ -37,7 +38,13 @@ async def record(
     at: datetime | None = None,
 ) -> None:
     """Append one event. Call it inside the transaction of the action it records,
-    so that an action and its audit row commit or roll back together."""
+    so that an action and its audit row commit or roll back together.
+
+    Inside a request the client's address (as ``llp_gql.client_address`` resolved
+    it, forwarded headers believed only from trusted proxies) is kept with it."""
+    address = client_address_var.get()
+    if address is not None:
+        details = {**(details or {}), "client_address": address}
     _ = await AuditEvent.create(
         at=at or utcnow(),
         action=action,

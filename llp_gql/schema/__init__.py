@@ -15,12 +15,17 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.websockets import WebSocket
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionResult
 
+from llp_gql.client_address import client_address
 from llp_gql.schema.context import Context
 from llp_gql.schema.extensions import build_extensions
 from llp_gql.schema.http import GRAPHIQL_STATIC_PATH, LLPGraphQLView, graphiql_static_app
 from llp_gql.schema.root import Mutation, Query
+from llp_gql.schema.throttle import REFUSAL_CODES, DoorThrottle
 from llp_gql.settings import Settings
+
+__all__ = ["build_graphql_routes", "build_schema", "client_address", "schema_sdl"]
 
 
 class LLPSchema(strawberry.Schema):
@@ -36,6 +41,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
+        max_fields=settings.max_fields,
+        max_cost=settings.max_query_cost,
+        max_page_size=settings.max_page_size,
         mask_errors=True,
         hide_suggestions=not settings.debug,
     )
@@ -57,28 +65,35 @@ def schema_sdl() -> str:
     return strawberry.Schema(query=Query, mutation=Mutation).as_str() + "\n"
 
 
-def client_address(request: Request | WebSocket) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def build_graphql_routes(settings: Settings) -> list[BaseRoute]:
     schema = build_schema(settings)
+
+    throttle = DoorThrottle(settings)
 
     async def get_context(request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request)  # no WebSocket protocols are enabled
         state = request.scope.get("state", {})
+        address = client_address(request)
+        await throttle.admit(state.get("user"), address, request.app.state.clock())
         return Context(
             request=request,
             settings=settings,
             clock=request.app.state.clock,
             viewer=state.get("user"),
             token=state.get("token"),
-            client_address=client_address(request),
+            client_address=address,
         )
+
+    async def on_result(request: Request, result: ExecutionResult) -> None:
+        codes = {(error.extensions or {}).get("code") for error in result.errors or ()}
+        if codes & REFUSAL_CODES:
+            user = request.scope.get("state", {}).get("user")
+            await throttle.refused(user, client_address(request), request.app.state.clock())
 
     view: LLPGraphQLView[Context] = LLPGraphQLView(
         schema,
         context_getter=get_context,
+        on_result=on_result,
         max_body_bytes=settings.max_body_bytes,
         graphiql=True,
     )

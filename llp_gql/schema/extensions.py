@@ -11,7 +11,12 @@ Every error a client sees carries a code (DESIGN.md section 5):
     query depth (also introspection nesting     QUERY_TOO_DEEP
       and parser nesting)
     aliases limit                               TOO_MANY_ALIASES
-    tokens limit                                TOO_MANY_TOKENS
+    fields limit                                TOO_MANY_FIELDS
+    estimated cost limit                        QUERY_TOO_COSTLY
+    tokens limit (in the parser)                TOO_MANY_TOKENS
+
+The limits of ``budget.py`` are checked on the parsed document before
+graphql-core validates it (validation is quadratic in repeated fields).
     anything else                               INTERNAL, message masked, logged
 
 The work is done once per operation on the finished result, never per field:
@@ -20,31 +25,22 @@ no extension here has a ``resolve`` hook.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Container, Iterator
 from typing import Any
 
 from graphql import (
-    SKIP,
     ASTValidationRule,
     DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLSyntaxError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    VisitorAction,
 )
 from graphql.validation import MaxIntrospectionDepthRule
 from strawberry.extensions import (
     MaskErrors,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
     ValidationCache,
 )
@@ -52,6 +48,7 @@ from strawberry.extensions import (
 from llp_gql.errors import LLPError, ServiceUnavailable
 from llp_gql.faults import is_outage
 from llp_gql.observability import request_id_var
+from llp_gql.schema.budget import QUERY_TOO_DEEP, Budget, measure
 
 __all__ = [
     "INTERNAL_MESSAGE",
@@ -75,8 +72,6 @@ INTERNAL = "INTERNAL"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
-QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
-TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
 
 # graphql-core appends suggestions as " Did you mean 'a', 'b', or 'c'?"; names cannot
@@ -250,99 +245,36 @@ class LLPMaskErrors(MaskErrors):
         return mask_error(error)
 
 
-_Selections = SelectionSetNode | None
+class _Budget(SchemaExtension):
+    """Refuse a document over its budget (``budget.measure``) before validation.
 
-
-def _limits_rule(max_depth: int, max_aliases: int) -> type[ASTValidationRule]:
-    """A rule enforcing the depth and alias limits in time linear in the document.
-
-    Strawberry's ``QueryDepthLimiter`` and ``MaxAliasesLimiter`` walk every fragment
-    again at every spread: a 1 KB document whose fragments each spread the next one
-    eight times kept a worker busy for more than a minute (measured with 0.341.2).
-    Here each fragment is measured once. Depth and aliases mean what they mean
-    there: depth counts nested selection sets below the root fields, skipping the
-    inside of introspection fields (``MaxIntrospectionDepthRule`` bounds those);
-    aliases count every aliased field as often as its fragment is spread, over all
-    operations.
+    Errors put in ``pre_execution_errors`` here stop strawberry from validating
+    (``_CheckedValidationCache`` and strawberry's own step both skip), so an
+    expensive document costs one linear walk, never the quadratic rule.
     """
 
-    class OperationLimitsRule(ASTValidationRule):
-        def enter_document(self, node: DocumentNode, *_args: Any) -> VisitorAction:
-            fragments = {
-                definition.name.value: definition
-                for definition in node.definitions
-                if isinstance(definition, FragmentDefinitionNode)
-            }
-            measured: dict[str, tuple[int, int]] = {}
-            aliases = 0
-            for definition in node.definitions:
-                if not isinstance(definition, OperationDefinitionNode):
-                    continue
-                try:
-                    depth, found = _measure(definition.selection_set, fragments, measured, set())
-                except RecursionError:
-                    depth, found = max_depth + 1, 0
-                aliases = min(aliases + found, max_aliases + 1)
-                if depth > max_depth:
-                    name = definition.name.value if definition.name else "anonymous"
-                    self.report_error(
-                        GraphQLError(
-                            f"'{name}' exceeds maximum operation depth of {max_depth}",
-                            definition,
-                            extensions={"code": QUERY_TOO_DEEP},
-                        )
-                    )
-            if aliases > max_aliases:
-                self.report_error(
-                    GraphQLError(
-                        f"Too many aliases: at most {max_aliases} are allowed.",
-                        extensions={"code": TOO_MANY_ALIASES},
-                    )
-                )
-            return SKIP
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
 
-    def _measure(
-        selection_set: _Selections,
-        fragments: dict[str, FragmentDefinitionNode],
-        measured: dict[str, tuple[int, int]],
-        entered: set[str],
-    ) -> tuple[int, int]:
-        """Return (depth, aliases) of a selection set, each fragment measured once."""
-        depth = aliases = 0
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                if selection.alias:
-                    aliases += 1
-                if selection.selection_set is None:
-                    continue
-                inner_depth, inner_aliases = _measure(
-                    selection.selection_set, fragments, measured, entered
-                )
-                aliases += inner_aliases
-                if not selection.name.value.startswith("__"):
-                    depth = max(depth, 1 + inner_depth)
-            elif isinstance(selection, InlineFragmentNode):
-                inner_depth, inner_aliases = _measure(
-                    selection.selection_set, fragments, measured, entered
-                )
-                depth, aliases = max(depth, inner_depth), aliases + inner_aliases
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                # Unknown and cyclic spreads are reported by the specified rules.
-                if fragment is None or name in entered:
-                    continue
-                if name not in measured:
-                    entered.add(name)
-                    measured[name] = _measure(fragment.selection_set, fragments, measured, entered)
-                    entered.discard(name)
-                inner_depth, inner_aliases = measured[name]
-                depth, aliases = max(depth, inner_depth), aliases + inner_aliases
-            # Saturate: only "over the limit" matters, and spreads multiply counts.
-            aliases = min(aliases, max_aliases + 1)
-        return depth, aliases
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            variables = context.variables if isinstance(context.variables, dict) else None
+            errors = measure(context.schema._schema, document, variables, self.budget)
+            if errors:
+                context.pre_execution_errors = errors
+        yield
 
-    return OperationLimitsRule
+
+class _CheckedValidationCache(ValidationCache):
+    """``ValidationCache`` that does not validate a document ``_Budget`` refused."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors:
+            yield
+            return
+        yield from super().on_validate()
 
 
 class _IntrospectionDepthRule(MaxIntrospectionDepthRule):
@@ -368,22 +300,51 @@ class _LimitRules(SchemaExtension):
         yield
 
 
-class _ParserCache(ParserCache):
-    """``ParserCache`` whose syntax errors stay inside strawberry's error handling.
+class _DocumentCache:
+    """The parsed documents of recent query texts, least recently used dropped first.
 
-    Strawberry's ``ParserCache`` parses in the hook, so a syntax error leaves the
-    operation as an exception, past ``ErrorCodes``. Here a failed parse leaves the
-    document unset, and strawberry parses again (invalid documents only) and turns
-    the error into a result.
+    One per schema, shared by every request (extensions are built per request).
     """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.documents: OrderedDict[tuple[str, int | None], DocumentNode] = OrderedDict()
+
+    def get(self, key: tuple[str, int | None]) -> DocumentNode | None:
+        document = self.documents.get(key)
+        if document is not None:
+            self.documents.move_to_end(key)
+        return document
+
+    def put(self, key: tuple[str, int | None], document: DocumentNode) -> None:
+        self.documents[key] = document
+        self.documents.move_to_end(key)
+        while len(self.documents) > self.maxsize:
+            self.documents.popitem(last=False)
+
+
+class _ParserCache(SchemaExtension):
+    """Parse each query text once: hand a cached document to strawberry, or let
+    strawberry parse and keep what it parsed.
+
+    Strawberry's ``ParserCache`` parses inside the hook, so a syntax error leaves
+    the operation as an exception, past ``ErrorCodes``; parsing first here and
+    letting strawberry parse again on failure doubled the cost of every invalid
+    document (a 2,000-token stream is the costliest thing to refuse). Strawberry's
+    own parse, after the hook, turns a syntax error into a result.
+    """
+
+    def __init__(self, cache: _DocumentCache) -> None:
+        self.cache = cache
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        with contextlib.suppress(GraphQLError):
-            context.graphql_document = self.cached_parse_document(
-                context.query, **context.parse_options
-            )
+        key = (context.query or "", context.parse_options.get("max_tokens"))
+        if context.graphql_document is None:
+            context.graphql_document = self.cache.get(key)
         yield
+        if context.graphql_document is not None:
+            self.cache.put(key, context.graphql_document)
 
 
 def build_extensions(
@@ -393,6 +354,10 @@ def build_extensions(
     max_tokens: int,
     mask_errors: bool,
     hide_suggestions: bool,
+    max_fields: int = 300,
+    max_cost: int = 10_000,
+    default_page_size: int = 20,
+    max_page_size: int = 100,
     cache_size: int = 256,
 ) -> list[Callable[[], SchemaExtension]]:
     """Build the schema's extension factories (pass the list to ``strawberry.Schema``).
@@ -403,13 +368,25 @@ def build_extensions(
     The limit rules are built here once: a new rule class per request would be a new
     ``ValidationCache`` key each time, and the cache would never hit.
     """
-    limit_rules = (_limits_rule(max_depth, max_aliases), _IntrospectionDepthRule)
+    limit_rules = (_IntrospectionDepthRule,)
+    documents = _DocumentCache(cache_size)
+    budget = Budget(
+        max_depth=max_depth,
+        max_aliases=max_aliases,
+        max_fields=max_fields,
+        max_cost=max_cost,
+        default_page_size=default_page_size,
+        max_page_size=max_page_size,
+    )
 
+    # Order matters: the token limit applies while parsing, the budget before
+    # validation, and validation only for documents within it.
     factories: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: _ParserCache(maxsize=cache_size),
+        lambda: _ParserCache(documents),
         lambda: _LimitRules(limit_rules),
-        lambda: ValidationCache(maxsize=cache_size),
+        lambda: _Budget(budget),
+        lambda: _CheckedValidationCache(maxsize=cache_size),
     ]
     if mask_errors:
         factories.append(LLPMaskErrors)

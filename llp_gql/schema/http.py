@@ -71,6 +71,7 @@ logger = logging.getLogger("llp_gql.graphql")
 # Defaults to Any so that LLPGraphQLView(schema) needs no annotation.
 ContextT = TypeVar("ContextT", default=Any)
 ContextGetter = Callable[[Request | WebSocket, Response | WebSocket], Awaitable[Any]]
+ResultHook = Callable[[Request, ExecutionResult], Awaitable[None]]
 
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -93,6 +94,15 @@ _IDE_SCRIPTS = (
 )
 # One year and immutable: every URL carries a hash of the file's content (?v=...).
 _STATIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+# Every asset is ours (checked with integrity hashes) and the page runs no inline
+# script; the bundled stylesheet embeds its fonts as data: URLs, and the editor
+# only talks to this server.
+GRAPHIQL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; font-src 'self' data:; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 # Where __call__ leaves the validated POST payload for parse_http_body.
 _PAYLOAD_KEY = "llp_gql.graphql_payload"
@@ -276,7 +286,8 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
     """Strawberry's ASGI view with the refusals listed in the module docstring.
 
     Pass ``context_getter`` (``async (request, response) -> context``) or subclass
-    and override ``get_context``. Batching follows the schema's
+    and override ``get_context``; ``on_result`` (``async (request, result)``) sees
+    every result, its errors coded, before it is answered. Batching follows the schema's
     ``StrawberryConfig(batching_config={"max_operations": n})``: off when unset.
     The schema is expected to carry ``build_extensions(...)``; an error reaching
     the view without a code escaped them and is masked here.
@@ -293,6 +304,7 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
         graphiql: bool = True,
         graphiql_static_url: str = GRAPHIQL_STATIC_PATH,
         allow_queries_via_get: bool = True,
+        on_result: ResultHook | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -303,6 +315,7 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
             multipart_uploads_enabled=False,
         )
         self.context_getter = context_getter
+        self.on_result = on_result
         self.max_body_bytes = max_body_bytes
         self.graphiql_static_url = graphiql_static_url
 
@@ -326,9 +339,14 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
         except HTTPException as exc:
             response = self._from_http_exception(request, exc, media_type)
         except LLPError as err:
-            # Raised by the application's get_context (e.g. a bad token).
+            # Raised by the application's get_context (a bad token, a throttled address).
             response = _error_response(
-                err.http_status, err.message, err.extensions(), media_type=media_type
+                err.http_status,
+                err.message,
+                err.extensions(),
+                media_type=media_type,
+                # Counters are per minute: a client told when to come back need not poll.
+                headers={"Retry-After": "60"} if err.http_status == 429 else None,
             )
         except Exception:
             request_id = request_id_var.get()
@@ -460,6 +478,8 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
                 error if (error.extensions or {}).get("code") else _escaped(error)
                 for error in result.errors
             ]
+        if self.on_result is not None:
+            await self.on_result(request, result)
         response = await super().process_result(request, result)
         if result.data is None and result.errors and all(e.path is None for e in result.errors):
             # A request error: nothing was executed, so GraphQL over HTTP wants no data entry.
@@ -503,7 +523,8 @@ class LLPGraphQLView(GraphQL[ContextT, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(
-            _graphiql_html(self.graphiql_static_url), headers={"Cache-Control": "no-cache"}
+            _graphiql_html(self.graphiql_static_url),
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": GRAPHIQL_CSP},
         )
 
 

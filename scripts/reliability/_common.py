@@ -213,6 +213,10 @@ class Server:
             "LLP_SECRET_KEY": secret,
             "LLP_ENV": "production",
             "LLP_PUBLIC_BASE_URL": self.base_url,
+            # The suites send many anonymous and refused requests from one address (the
+            # graphql-http audit, schemathesis); R14 sets its own.
+            "LLP_ANONYMOUS_QUERIES_PER_ADDRESS": "100000000",
+            "LLP_REFUSED_QUERIES_PER_CALLER": "100000000",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
             **(env or {}),
         }

@@ -41,6 +41,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Recorded from the first script on: what the Content-Security-Policy blocked.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -90,8 +99,11 @@ def test_graphiql_runs_a_query_offline(server_url: str, tmp_path: Path) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
+            page.add_init_script(RECORD_CSP_VIOLATIONS)
             page.route("**/*", only_local)
-            page.goto(f"{server_url}/graphql", wait_until="networkidle")
+            response = page.goto(f"{server_url}/graphql", wait_until="networkidle")
+            assert response is not None
+            assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
             # given the editor has loaded (not stuck on "Loading...")
             editor = page.locator(".graphiql-query-editor .CodeMirror").first
             editor.wait_for(timeout=20_000)
@@ -108,6 +120,27 @@ def test_graphiql_runs_a_query_offline(server_url: str, tmp_path: Path) -> None:
             page.screenshot(
                 path=str(os.environ.get("LLP_SCREENSHOT_DIR", tmp_path)) + "/graphiql.png"
             )
+            # and the page's Content-Security-Policy blocked nothing it needs
+            assert page.evaluate("window.__cspViolations") == []
         finally:
             browser.close()
     assert outside == [], f"GraphiQL asked for outside resources: {outside}"
+
+
+def test_verify_page_is_styled_under_its_policy(server_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.add_init_script(RECORD_CSP_VIOLATIONS)
+            response = page.goto(f"{server_url}/verify/nosuchcode", wait_until="load")
+            assert response is not None
+            assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+            # the inline style (allowed by its hash) applies: the text column is narrow
+            width = page.evaluate("getComputedStyle(document.body).maxWidth")
+            assert width == "640px"
+            assert page.evaluate("window.__cspViolations") == []
+        finally:
+            browser.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import string
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -137,3 +138,38 @@ def test_naive_now_is_rejected_rather_than_read_as_local_time() -> None:
 def test_nonsense_arguments_are_rejected(changes: dict[str, int]) -> None:
     with pytest.raises(ValueError, match=r"ttl_seconds|out of range"):
         token(**changes)
+
+
+def _with_both_url_safe_characters() -> str:
+    """A genuine token holding both '-' and '_' (most do; search a few expiries)."""
+    for ttl in range(TTL, TTL + 200):
+        raw = token(ttl_seconds=ttl)
+        if "-" in raw and "_" in raw:
+            return raw
+    raise AssertionError("no token with both '-' and '_' in 200 tries")
+
+
+@pytest.mark.parametrize(
+    ("label", "respell"),
+    [
+        ("standard alphabet", lambda t: t.replace("-", "+").replace("_", "/")),
+        ("only '-' as '+'", lambda t: t.replace("-", "+")),
+        ("only '_' as '/'", lambda t: t.replace("_", "/")),
+        ("padded", lambda t: t + "=="),
+        ("one pad", lambda t: t + "="),
+        ("pad inside", lambda t: t[:-1] + "="),
+    ],
+)
+def test_only_the_canonical_spelling_is_accepted(label: str, respell: Callable[[str], str]) -> None:
+    # given a genuine token and another spelling of the same bytes
+    genuine = _with_both_url_safe_characters()
+    other = respell(genuine)
+    assert other != genuine
+    if label == "standard alphabet":
+        # the very same bytes: Python's lenient decoder would have taken them
+        assert base64.b64decode(other + "=" * (-len(other) % 4)) == base64.urlsafe_b64decode(
+            genuine
+        )
+    # when read, then refused as malformed, while the genuine one is fine
+    assert reason(other) == "malformed"
+    assert read_download_token(SECRET, genuine, now=NOW) == (42, 7)

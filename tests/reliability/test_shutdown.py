@@ -57,6 +57,7 @@ async def test_sigterm_lets_requests_in_flight_finish(
         "LLP_ENV": "production",
         "LLP_SECRET_KEY": secrets.token_urlsafe(48),
         "LLP_DATABASE_URL": database_url,
+        "LLP_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     }
     log = tmp_path / "server.log"

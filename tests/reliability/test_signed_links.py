@@ -13,10 +13,11 @@ Figure: cases rejected (all) and tokens found in logs (0).
 
 from __future__ import annotations
 
+import base64
 import logging
 import string
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
@@ -67,6 +68,18 @@ async def mint(client: httpx.AsyncClient, token: str, enrollment_id: int) -> tup
     data = await ok(client, LINK, {"id": gid("Enrollment", enrollment_id)}, token)
     url = urlsplit(data["enrollment"]["certificate"]["downloadUrl"])
     return f"{url.path}?{url.query}", parse_qs(url.query)["token"][0]
+
+
+def fresh_token(
+    settings: Settings, clock: FakeClock, certificate_id: int, user_id: int, ttl: int
+) -> str:
+    return make_download_token(
+        settings.secret_key,
+        certificate_id=certificate_id,
+        user_id=user_id,
+        now=clock(),
+        ttl_seconds=ttl,
+    )
 
 
 def with_token(path: str, token: str) -> str:
@@ -147,6 +160,31 @@ async def test_signed_links(
         ]:
             cases.check(f"token {label}", await client.get(with_token(path_x, token)), {403})
         cases.check("no token", await client.get(path_x.split("?")[0]), {403})
+
+        # Other spellings of the very bytes of a genuine token: the standard base64
+        # alphabet (percent-encoded, so "+" is not read as a space), padding. A token
+        # with both "-" and "_" in it, signed with the real key for admin_x.
+        genuine = next(
+            token
+            for ttl in range(settings.download_url_ttl_seconds, 10_000)
+            if "-"
+            in (token := fresh_token(settings, clock, scene.cert_x.id, world.admin_x.id, ttl))
+            and "_" in token
+        )
+        cases.tokens.add(genuine)
+        assert (await client.get(with_token(path_x, genuine))).status_code == 200
+        standard = genuine.translate(str.maketrans("-_", "+/"))
+        assert base64.b64decode(standard) == base64.urlsafe_b64decode(genuine)
+        for label, token in [
+            ("standard alphabet", standard),
+            ("'-' as '+' only", genuine.replace("-", "+")),
+            ("'_' as '/' only", genuine.replace("_", "/")),
+            ("padded", genuine + "=="),
+            ("one pad", genuine + "="),
+            ("standard and padded", standard + "=="),
+        ]:
+            encoded = quote(token, safe="")
+            cases.check(f"respelled: {label}", await client.get(with_token(path_x, encoded)), {403})
 
         # Another purpose, signed with the right secret.
         now = clock()
