@@ -4,8 +4,8 @@ SQLite in memory by default; PostgreSQL when LLP_TEST_DATABASE_URL is set:
 - with ``{}`` in the database name, every test gets a database of its own
   (created and dropped around it);
 - without, the named database is created once per session and emptied before
-  each test (TRUNCATE ... RESTART IDENTITY), which is just as fresh and about ten
-  times faster than creating a database per test; CI uses this.
+  each test (every row deleted, every id sequence restarted), which is just as
+  fresh and much faster than creating a database per test; CI uses this.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from starlette.applications import Starlette
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import generate_config
 from tortoise.context import TortoiseContext, tortoise_test_context
 
@@ -33,7 +34,7 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres", "asyncpg"))
 
 
 PER_TEST_DATABASES = not ON_POSTGRES or "{}" in TEST_DATABASE_URL
-_session_schema = {"ready": False}
+_session_schema: dict[str, object] = {"ready": False}
 
 
 async def _admin_execute(statement: str) -> None:
@@ -87,12 +88,32 @@ async def fresh_database() -> AsyncIterator[TortoiseContext]:
             _session_schema["ready"] = True
         else:
             connection = ctx.db()
-            _, rows = await connection.execute_query(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            )
-            tables = ", ".join(f'"{row["tablename"]}"' for row in rows)
-            await connection.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            if _session_schema.get("reset") is None:
+                _session_schema["reset"] = await _reset_script(connection)
+            await connection.execute_script(str(_session_schema["reset"]))
         yield ctx
+
+
+async def _reset_script(connection: BaseDBAsyncClient) -> str:
+    """Empty every table and restart every id sequence, as TRUNCATE ... RESTART IDENTITY
+    would, but in about 15 ms instead of 300: TRUNCATE rewrites each table's files,
+    DELETE of a few rows does not. Foreign-key triggers are off while deleting
+    (session_replication_role), so the order of the tables does not matter."""
+    _, tables = await connection.execute_query(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    )
+    _, sequences = await connection.execute_query(
+        "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'"
+    )
+    return "\n".join(
+        [
+            "SET session_replication_role = replica;",
+            # The names come from the catalogue of our own test database.
+            *(f'DELETE FROM "{row["tablename"]}";' for row in tables),  # noqa: S608
+            "SET session_replication_role = DEFAULT;",
+            *(f'ALTER SEQUENCE "{row["sequence_name"]}" RESTART;' for row in sequences),
+        ]
+    )
 
 
 @pytest_asyncio.fixture
