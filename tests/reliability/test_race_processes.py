@@ -6,38 +6,15 @@ only when PostgreSQL is unreachable and LLP_REQUIRE_POSTGRES is unset.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPTS = REPO / "scripts" / "reliability"
-sys.path.insert(0, str(SCRIPTS))
-
-from _common import postgres_admin_url, postgres_reachable  # noqa: E402
+from tests.reliability.processes import run_script
 
 
 @pytest.mark.slow
 @pytest.mark.processes
 def test_exactly_one_certificate_across_processes(capsys: pytest.CaptureFixture[str]) -> None:
-    admin_url = postgres_admin_url()
-    if not postgres_reachable(admin_url) and not os.environ.get("LLP_REQUIRE_POSTGRES"):
-        pytest.skip(
-            f"PostgreSQL is not reachable at {admin_url} (set LLP_REQUIRE_POSTGRES "
-            "to make this a failure)"
-        )
-    result = subprocess.run(
-        [sys.executable, str(SCRIPTS / "race.py")],
-        cwd=REPO,
-        env={**os.environ, "LLP_RACE_POSTGRES_URL": admin_url},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = run_script("race.py")
     figure = [line for line in result.stdout.splitlines() if line.startswith("R5:")]
     with capsys.disabled():
         print("\n" + "\n".join(figure or [result.stdout[-2000:], result.stderr[-2000:]]))

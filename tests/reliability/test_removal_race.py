@@ -7,18 +7,9 @@ Skipped only when PostgreSQL is unreachable and LLP_REQUIRE_POSTGRES is unset (C
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPTS = REPO / "scripts" / "reliability"
-sys.path.insert(0, str(SCRIPTS))
-
-from _common import postgres_admin_url, postgres_reachable  # noqa: E402
+from tests.reliability.processes import run_script
 
 
 @pytest.mark.slow
@@ -26,22 +17,8 @@ from _common import postgres_admin_url, postgres_reachable  # noqa: E402
 def test_no_returned_certificate_is_lost_and_no_attempt_given_back(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    admin_url = postgres_admin_url()
-    if not postgres_reachable(admin_url) and not os.environ.get("LLP_REQUIRE_POSTGRES"):
-        pytest.skip(
-            f"PostgreSQL is not reachable at {admin_url} (set LLP_REQUIRE_POSTGRES "
-            "to make this a failure)"
-        )
     # when 200 racing pairs and 40 quiz races run against 2 workers
-    result = subprocess.run(
-        [sys.executable, str(SCRIPTS / "removal_race.py")],
-        cwd=REPO,
-        env={**os.environ, "LLP_RACE_POSTGRES_URL": admin_url},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = run_script("removal_race.py")
     lines = [line for line in result.stdout.splitlines() if line.startswith(("R12:", "  "))]
     with capsys.disabled():
         print("\n" + "\n".join(lines or [result.stdout[-2000:], result.stderr[-2000:]]))

@@ -36,10 +36,10 @@ from _common import (  # noqa: E402
     drop_postgres_database,
     free_port,
     migrate,
-    postgres_admin_url,
-    postgres_reachable,
     strong_secret,
 )
+
+from tests.reliability.processes import require_postgres  # noqa: E402
 
 REQUESTS = 12
 
@@ -129,9 +129,7 @@ def check(output: str, secret: str) -> None:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    admin_url = postgres_admin_url()
-    if not postgres_reachable(admin_url) and not os.environ.get("LLP_REQUIRE_POSTGRES"):
-        pytest.skip(f"PostgreSQL is not reachable at {admin_url} (LLP_REQUIRE_POSTGRES unset)")
+    admin_url = require_postgres()
     name = f"llp_log_workers_{secrets.token_hex(4)}"
     url = asyncio.run(create_postgres_database(admin_url, name))
     try:
@@ -142,6 +140,7 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.processes
 def test_llp_gql_serve_with_two_workers_logs_every_request(postgres_url: str) -> None:
     port = free_port()
     secret = "TOKEN" + secrets.token_urlsafe(40)
@@ -164,6 +163,7 @@ def test_llp_gql_serve_with_two_workers_logs_every_request(postgres_url: str) ->
 
 
 @pytest.mark.slow
+@pytest.mark.processes
 def test_plain_uvicorn_with_two_workers_logs_every_request(tmp_path: Path) -> None:
     database_url = f"sqlite://{tmp_path / 'log.sqlite3'}"
     migrate(database_url)
