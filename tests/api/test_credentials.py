@@ -62,7 +62,7 @@ async def test_changing_the_password_ends_every_other_session_and_keeps_this_one
         world.admin_x.id,
         world.company_x.id,
     )
-    assert event.details == {"sessions_ended": 2}
+    assert event.details == {"sessions_ended": 2, "client_address": "203.0.113.7"}
     assert NEW not in str(event.details)
 
 
@@ -120,7 +120,10 @@ async def test_logout_everywhere_ends_every_session_and_token_of_the_caller_only
     assert await AuthToken.filter(user_id=world.staff.id).count() == 0
     assert await _alive(colleague, clock)
     event = await AuditEvent.get(action=audit.LOGGED_OUT_EVERYWHERE)
-    assert (event.actor_id, event.details) == (world.staff.id, {"sessions_ended": 3})
+    assert (event.actor_id, event.details) == (
+        world.staff.id,
+        {"sessions_ended": 3, "client_address": "203.0.113.7"},
+    )
     # the caller is anonymous now
     await fails(client, "UNAUTHENTICATED", "mutation { logoutEverywhere }", token=devices["phone"])
 
