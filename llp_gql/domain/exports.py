@@ -25,12 +25,6 @@ class ExportFilter:
             raise ValidationFailed("The start date is after the end date.", field="from")
 
 
-@dataclass(frozen=True, slots=True)
-class ExportRow:
-    certificate: Certificate
-    learner_email: str
-
-
 async def company_for_export(viewer: access.Viewer) -> Company:
     """Only a company's admins export its certificates."""
     return await access.access_own_company(viewer)
