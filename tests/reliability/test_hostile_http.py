@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1322,6 +1322,30 @@ async def admin(corpus: Corpus, scene: Scene, settings: Settings) -> None:
 # -- the suite ---------------------------------------------------------------------------
 
 
+Family = Callable[[Corpus, Scene, Settings], Awaitable[object]]
+
+# One test per family, so that one family's failure does not hide the others'.
+FAMILIES: dict[str, Family] = {
+    "generated": generated,
+    "raw_bodies": lambda corpus, scene, settings: raw_bodies(corpus),
+    "sizes": lambda corpus, scene, settings: sizes(corpus, settings),
+    "nesting": lambda corpus, scene, settings: nesting(corpus, scene),
+    "aliases": lambda corpus, scene, settings: aliases(corpus, scene),
+    "fragments": lambda corpus, scene, settings: fragments(corpus),
+    "batches": lambda corpus, scene, settings: batches(corpus),
+    "page_sizes": lambda corpus, scene, settings: page_sizes(corpus, scene),
+    "get_mutations": get_mutations,
+    "cross_site": cross_site,
+    "probes": lambda corpus, scene, settings: probes(corpus, scene),
+    "headers": lambda corpus, scene, settings: headers(corpus, scene),
+    "literal_numbers": lambda corpus, scene, settings: literal_numbers(corpus, scene),
+    "routes": routes,
+    "export_route": export_route,
+    "admin": admin,
+}
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
 async def test_hostile_corpus(
     app: Starlette,
     prod_app: Starlette,
@@ -1329,35 +1353,23 @@ async def test_hostile_corpus(
     scene: Scene,
     settings: Settings,
     capsys: pytest.CaptureFixture[str],
+    family: str,
 ) -> None:
+    # given the dev and the production app, when one family of hostile requests is sent
     corpus = Corpus(app, prod_app, clients)
-
-    await generated(corpus, scene, settings)
-    await raw_bodies(corpus)
-    await sizes(corpus, settings)
-    await nesting(corpus, scene)
-    await aliases(corpus, scene)
-    await fragments(corpus)
-    await batches(corpus)
-    await page_sizes(corpus, scene)
-    await get_mutations(corpus, scene, settings)
-    crossed = await cross_site(corpus, scene, settings)
-    await probes(corpus, scene)
-    await headers(corpus, scene)
-    await literal_numbers(corpus, scene)
-    await routes(corpus, scene, settings)
-    await export_route(corpus, scene, settings)
-    await admin(corpus, scene, settings)
-
+    outcome = await FAMILIES[family](corpus, scene, settings)
+    crossed = outcome if family == "cross_site" else 0
     tally = corpus.tally
     with capsys.disabled():
         print(
-            f"\nR3: {tally.requests} requests, {len(tally.server_errors)} 5xx, "
+            f"\nR3 {family}: {tally.requests} requests, {len(tally.server_errors)} 5xx, "
             f"{len(tally.leaks)} suggestion leaks "
             f"(cross-site posts accepted: {crossed}, masked INTERNAL: {len(tally.internal)}, "
             f"uncoded GraphQL errors: {len(tally.uncoded)})"
         )
-    assert tally.requests >= 500
+    # then no answer is a 5xx, leaks a suggestion, lacks a code or is masked, and
+    # every expectation of the family held
+    assert tally.requests >= 5
     assert tally.server_errors == []
     assert tally.leaks == []
     assert tally.uncoded == []
