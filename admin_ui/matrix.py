@@ -94,7 +94,8 @@ async def _enrollment_context(
 
 @web.page(web.admin_or_staff)
 async def enrollment_detail(request: Request, user: User) -> Response:
-    """Read-only for staff (support); admins of the assigning company may act on it."""
+    """Staff see every enrollment (support) and may grant extra attempts; admins of the
+    assigning company may also remove it (``access`` decides each)."""
     enrollment = await access.access_enrollment(user, request.path_params["enrollment_id"])
     return web.render(request, "enrollment.html", await _enrollment_context(user, enrollment))
 

@@ -7,7 +7,7 @@ progress mutation runs the same steps:
    course (NOT_FOUND otherwise) of the expected kind (VALIDATION), and not
    LOCKED (LESSON_LOCKED, nothing stored).
 2. ``apply_change`` opens one short transaction, locks the enrollment row
-   (``locks.lock_enrollments``), re-reads its progress rows, and only then lets
+   (``locks.lock_enrollment``), re-reads its progress rows, and only then lets
    the caller's pure ``decide`` turn them into a ``LessonChange``, which it
    writes. A change that completes the last lesson also sets
    ``Enrollment.completed_at`` and issues the certificate in that transaction.
@@ -38,7 +38,7 @@ from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, issuance
 from llp_gql.domain.clock import Clock
-from llp_gql.domain.locks import lock_enrollments
+from llp_gql.domain.locks import lock_enrollment
 from llp_gql.domain.state import EnrollmentState, EnrollmentStatus, LessonState, compute_state
 from llp_gql.errors import Conflict, LessonLocked, LLPError, NotFound, ValidationFailed
 from llp_gql.models import (
@@ -161,8 +161,7 @@ async def apply_change(
     certificate = None
     try:
         async with in_transaction() as connection:
-            if not await lock_enrollments([context.enrollment.id], connection):
-                raise NotFound("Enrollment")
+            _ = await lock_enrollment(context.enrollment.id, connection)
             await context.reload(connection)
             change = decide(context, now)
             if change is not None and change.values:

@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from llp_gql.domain import access, audit
 from llp_gql.domain.certificates import withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
-from llp_gql.domain.locks import lock_enrollments
+from llp_gql.domain.locks import lock_enrollment
 from llp_gql.domain.quizzes import carry_attempts, remember_attempts
 from llp_gql.errors import Forbidden, NotFound, ValidationFailed
 from llp_gql.models import (
@@ -139,8 +139,7 @@ async def remove_enrollment(
     enrollment = await access.access_enrollment_to_manage(actor, enrollment_id)
     learner = await User.get(id=enrollment.learner_id)
     async with in_transaction() as connection:
-        if not await lock_enrollments([enrollment.id], connection):
-            raise NotFound("Enrollment")  # removed by a concurrent request
+        _ = await lock_enrollment(enrollment.id, connection)
         await remember_attempts([enrollment], connection, clock=clock)
         withdrawn = await withdraw_for_enrollments([enrollment.id], clock=clock)
         await audit.record(

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from llp_gql.errors import NotFound
 from llp_gql.models import Enrollment
 
 
@@ -33,3 +34,11 @@ async def lock_enrollments(ids: Iterable[int], connection: BaseDBAsyncClient) ->
         .select_for_update()
         .using_db(connection)
     )
+
+
+async def lock_enrollment(enrollment_id: int, connection: BaseDBAsyncClient) -> Enrollment:
+    """Lock one enrollment row; NOT_FOUND when a concurrent request removed it."""
+    locked = await lock_enrollments([enrollment_id], connection)
+    if not locked:
+        raise NotFound("Enrollment")
+    return locked[0]

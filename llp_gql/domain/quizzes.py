@@ -46,12 +46,11 @@ from llp_gql.domain.completion import (
     lesson_context,
     open_lesson,
 )
-from llp_gql.domain.locks import lock_enrollments
+from llp_gql.domain.locks import lock_enrollment
 from llp_gql.domain.state import attempts_allowed, attempts_left, pass_mark
 from llp_gql.errors import (
     Conflict,
     Forbidden,
-    NotFound,
     QuizAttemptsExhausted,
     ValidationFailed,
 )
@@ -160,8 +159,7 @@ async def grant_quiz_attempts(
         )
     why = _clean_reason(reason)
     async with in_transaction() as connection:
-        if not await lock_enrollments([enrollment.id], connection):
-            raise NotFound("Enrollment")
+        _ = await lock_enrollment(enrollment.id, connection)
         await context.reload(connection)
         row = await _add_attempts(context, extra, connection)
         await audit.record(
