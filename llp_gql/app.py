@@ -79,7 +79,7 @@ def create_app(
     """
     from admin_ui import admin_routes
     from llp_gql.certs.routes import certificate_routes
-    from llp_gql.schema import build_graphql_routes
+    from llp_gql.transport import build_graphql_routes
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),

@@ -46,7 +46,7 @@ def test_wheel_ships_data_files(tmp_path: Path) -> None:
     assert has("llp_gql/_migrations/postgres/models/", ".py")
     assert has("llp_gql/certs/fonts/", ".ttf")
     assert has("llp_gql/certs/fonts/", ".txt")  # the licences travel with the fonts
-    assert has("llp_gql/schema/graphiql_static/", ".js")
+    assert has("llp_gql/transport/graphiql_static/", ".js")
     assert has("admin_ui/templates/", ".html")
     assert has("admin_ui/static/", ".js")
     assert not has("tests/")

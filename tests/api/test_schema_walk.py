@@ -17,10 +17,10 @@ import strawberry
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLUnionType, get_named_type
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from llp_gql.schema import build_schema
 from llp_gql.schema.permissions import IsAuthenticated
 from llp_gql.schema.root import PUBLIC_FIELDS
 from llp_gql.settings import Settings
+from llp_gql.transport import build_schema
 
 
 def _open(type_name: str, names: str, reason: str) -> dict[str, str]:

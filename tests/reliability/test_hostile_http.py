@@ -38,8 +38,8 @@ from starlette.applications import Starlette
 
 from llp_gql.domain import auth
 from llp_gql.models import AuthToken, Enrollment, User
-from llp_gql.schema import build_schema
 from llp_gql.settings import Settings
+from llp_gql.transport import build_schema
 from tests.gql import gid, token_for
 from tests.reliability.conftest import ROLES, Scene
 

@@ -11,10 +11,10 @@ windows shared by every worker), both answering HTTP 429 ``RATE_LIMITED``:
   limit the caller is refused before its document is even parsed, until the
   window ends.
 
-The second check costs nothing for callers in good standing: a worker remembers
-(in memory, until the window ends) the callers the shared counter found over the
-limit, so it needs no database round trip per request. Another worker learns it
-at that caller's next refusal there.
+A worker remembers (in memory, until the window ends) the callers and addresses
+the shared counters found over a limit, so a flood past the limit costs no
+database round trip per request. Another worker learns it at that caller's next
+request there.
 """
 
 from __future__ import annotations
@@ -24,21 +24,22 @@ from datetime import datetime
 from llp_gql.domain import ratelimit
 from llp_gql.errors import RateLimited
 from llp_gql.models import User
-from llp_gql.schema.budget import (
+from llp_gql.settings import Settings
+from llp_gql.transport.budget import (
     QUERY_TOO_COSTLY,
     QUERY_TOO_DEEP,
     TOO_MANY_ALIASES,
     TOO_MANY_FIELDS,
+    TOO_MANY_TOKENS,
 )
-from llp_gql.settings import Settings
 
 __all__ = ["REFUSAL_CODES", "DoorThrottle", "caller_key"]
 
-TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
 REFUSAL_CODES = frozenset(
     {QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_FIELDS, QUERY_TOO_COSTLY, TOO_MANY_TOKENS}
 )
 _MAX_REMEMBERED = 10_000
+_ANONYMOUS_MESSAGE = "Too many requests without signing in; wait a minute or sign in."
 _REFUSED_MESSAGE = (
     "Too many refused documents (over the query limits); wait a minute and send smaller queries."
 )
@@ -65,12 +66,22 @@ class DoorThrottle:
                 raise RateLimited(_REFUSED_MESSAGE)
             del self.blocked_until[key]
         if viewer is None:
-            await ratelimit.hit(
-                f"anon-gql:{address[:64]}",
-                limit=self.settings.anonymous_queries_per_address,
-                now=now,
-                message="Too many requests without signing in; wait a minute or sign in.",
-            )
+            anonymous = f"anon:{address[:64]}"
+            until = self.blocked_until.get(anonymous)
+            if until is not None and now < until:
+                raise RateLimited(_ANONYMOUS_MESSAGE)
+            try:
+                await ratelimit.hit(
+                    f"anon-gql:{address[:64]}",
+                    limit=self.settings.anonymous_queries_per_address,
+                    now=now,
+                    message=_ANONYMOUS_MESSAGE,
+                )
+            except RateLimited:
+                # Over for this window: answer the rest of it from memory, so a flood
+                # from one address costs no database write per request.
+                self._block(anonymous, now)
+                raise
 
     async def refused(self, viewer: User | None, address: str, now: datetime) -> None:
         """Count one refused document; past the limit, shut the door until the window ends."""
@@ -83,10 +94,13 @@ class DoorThrottle:
                 message=_REFUSED_MESSAGE,
             )
         except RateLimited:
-            if len(self.blocked_until) >= _MAX_REMEMBERED:
-                self.blocked_until = {k: t for k, t in self.blocked_until.items() if t > now}
-            window_start = now.replace(second=0, microsecond=0)
-            self.blocked_until[key] = window_start + ratelimit.WINDOW
-            if len(self.blocked_until) > _MAX_REMEMBERED:
-                # Still full of live entries: forget the oldest rather than grow.
-                self.blocked_until.pop(next(iter(self.blocked_until)))
+            self._block(key, now)
+
+    def _block(self, key: str, now: datetime) -> None:
+        if len(self.blocked_until) >= _MAX_REMEMBERED:
+            self.blocked_until = {k: t for k, t in self.blocked_until.items() if t > now}
+        window_start = now.replace(second=0, microsecond=0)
+        self.blocked_until[key] = window_start + ratelimit.WINDOW
+        if len(self.blocked_until) > _MAX_REMEMBERED:
+            # Still full of live entries: forget the oldest rather than grow.
+            self.blocked_until.pop(next(iter(self.blocked_until)))

@@ -21,8 +21,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
 from llp_gql.errors import NotFound, Unauthenticated
-from llp_gql.schema.extensions import build_extensions, request_id_var
-from llp_gql.schema.http import GRAPHIQL_STATIC_PATH, LLPGraphQLView, graphiql_static_app
+from llp_gql.observability import request_id_var
+from llp_gql.transport.extensions import build_extensions
+from llp_gql.transport.graphiql import GRAPHIQL_STATIC_PATH, graphiql_static_app
+from llp_gql.transport.view import LLPGraphQLView
 
 MAX_BODY = 4096
 GQL_JSON = "application/graphql-response+json"

@@ -17,10 +17,11 @@ from starlette.applications import Starlette
 
 from benchmarks import queries
 from llp_gql.app import create_app
+from llp_gql.domain import ratelimit
 from llp_gql.domain.clock import FakeClock
-from llp_gql.schema import build_schema
-from llp_gql.schema.budget import Budget, measure
 from llp_gql.settings import Settings
+from llp_gql.transport import build_schema
+from llp_gql.transport.budget import Budget, measure
 from tests.factories import World
 from tests.gql import fails, ok, post, token_for
 
@@ -182,7 +183,11 @@ def client_at(app: Starlette, address: str) -> httpx.AsyncClient:
 
 
 async def test_anonymous_callers_are_throttled_per_address(
-    throttled: Starlette, world: World, settings: Settings, clock: FakeClock
+    throttled: Starlette,
+    world: World,
+    settings: Settings,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first, second = client_at(throttled, "198.51.100.1"), client_at(throttled, "198.51.100.2")
     token = await token_for(world.individual_a, settings)
@@ -194,6 +199,19 @@ async def test_anonymous_callers_are_throttled_per_address(
     assert response.status_code == 429
     assert response.headers["retry-after"] == "60"
     assert codes(response.json()) == {"RATE_LIMITED"}
+    # and for the rest of the minute it is answered from memory, counting nothing more
+    counted: list[str] = []
+    real_hit = ratelimit.hit
+
+    async def counting_hit(key: str, **kwargs: Any) -> None:
+        counted.append(key)
+        await real_hit(key, **kwargs)
+
+    monkeypatch.setattr(ratelimit, "hit", counting_hit)
+    for _ in range(5):
+        response = await first.post("/graphql", json={"query": "{ __typename }"})
+        assert response.status_code == 429
+    assert counted == []
     # while a signed-in caller from that address and other addresses go on
     await ok(first, "{ me { id } }", token=token)
     await ok(second, "{ __typename }")
@@ -214,8 +232,13 @@ async def test_each_document_is_parsed_once(
         return real(self)
 
     monkeypatch.setattr(Parser, "parse_document", counting)
-    # A token stream past the limit: parsed (and refused) once, not once more to report it.
+    # A token stream past the limit: refused by the lexical precheck, never parsed.
     body = await post(client, "{ " + "__typename " * 3000 + "}")
+    assert codes(body) == {"TOO_MANY_TOKENS"}
+    assert parses == []
+    # Comments are no tokens to the precheck but count in the parser: parsed (and
+    # refused) once, not once more to report it.
+    body = await post(client, "{ __typename " + "# padding\n" * 2500 + "}")
     assert codes(body) == {"TOO_MANY_TOKENS"}
     assert parses == [1]
     # A valid document: parsed the first time, then taken from the cache.

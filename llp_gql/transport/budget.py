@@ -62,15 +62,18 @@ __all__ = [
     "QUERY_TOO_DEEP",
     "TOO_MANY_ALIASES",
     "TOO_MANY_FIELDS",
+    "TOO_MANY_TOKENS",
     "Budget",
     "Measure",
     "measure",
+    "refusal",
 ]
 
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
 TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 TOO_MANY_FIELDS = "TOO_MANY_FIELDS"
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+TOO_MANY_TOKENS = "TOO_MANY_TOKENS"  # raised by the parser (and precheck.py)
 
 # Lists without a `first` (a course's lessons, a quiz's questions, a question's
 # choices) are short in practice; this is their assumed length.
@@ -241,26 +244,26 @@ def measure(
                 )
             )
     if aliases > budget.max_aliases:
-        errors.append(
-            GraphQLError(
-                f"Too many aliases: at most {budget.max_aliases} are allowed.",
-                extensions={"code": TOO_MANY_ALIASES},
-            )
-        )
+        errors.append(refusal(TOO_MANY_ALIASES, budget))
     if fields > budget.max_fields:
-        errors.append(
-            GraphQLError(
-                f"Too many fields: at most {budget.max_fields} are allowed (a field repeated "
-                "in one selection counts once more for every earlier copy).",
-                extensions={"code": TOO_MANY_FIELDS},
-            )
-        )
+        errors.append(refusal(TOO_MANY_FIELDS, budget))
     if cost > budget.max_cost:
-        errors.append(
-            GraphQLError(
-                f"The query would cost more than {budget.max_cost} (every field 1, times "
-                "the page sizes around it): ask for smaller pages or fewer fields.",
-                extensions={"code": QUERY_TOO_COSTLY},
-            )
-        )
+        errors.append(refusal(QUERY_TOO_COSTLY, budget))
     return errors
+
+
+def refusal(code: str, budget: Budget) -> GraphQLError:
+    """The error of one exceeded limit (aliases, fields or cost), as ``measure`` reports it."""
+    if code == TOO_MANY_ALIASES:
+        message = f"Too many aliases: at most {budget.max_aliases} are allowed."
+    elif code == TOO_MANY_FIELDS:
+        message = (
+            f"Too many fields: at most {budget.max_fields} are allowed (a field repeated "
+            "in one selection counts once more for every earlier copy)."
+        )
+    else:
+        message = (
+            f"The query would cost more than {budget.max_cost} (every field 1, times "
+            "the page sizes around it): ask for smaller pages or fewer fields."
+        )
+    return GraphQLError(message, extensions={"code": code})

@@ -16,7 +16,8 @@ from strawberry.permission import BasePermission
 from strawberry.types import ExecutionResult
 
 from llp_gql.errors import LimitExceeded, NotFound, ValidationFailed
-from llp_gql.schema.extensions import build_extensions, request_id_var
+from llp_gql.observability import request_id_var
+from llp_gql.transport.extensions import build_extensions
 
 
 class Denied(BasePermission):
