@@ -1,4 +1,4 @@
-"""Every admin UI route, mounted under ``/admin`` by ``llp_gql.app.create_app``.
+"""Every admin UI route, mounted under ``/admin`` by ``llp_portal.app.create_app``.
 
 Who may use each page is decided by the gate of its handler (``web.page``) and,
 for single objects, by ``llp_gql.domain.access.access_*``.

@@ -22,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from llp_gql.app import create_app
 from llp_gql.certs.links import download_url
 from llp_gql.domain import access, progress
 from llp_gql.domain.clock import Clock
@@ -41,6 +40,7 @@ from llp_gql.schema.ids import decode_id, encode_id
 from llp_gql.schema.loaders import CERTIFICATE_FIELDS
 from llp_gql.schema.pagination import check_first, encode_cursor
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 
 
 def _json(payload: object) -> Response:

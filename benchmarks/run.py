@@ -520,9 +520,9 @@ class Bench:
         m = self.manifest
         document = json.dumps(queries.HEARTBEAT)
         # Not pinned: two workers need both cores (shared with wrk and PostgreSQL).
-        one = Server("llp_gql.asgi:app", self.url, self.secret, core=None, workers=1)
+        one = Server("llp_portal.asgi:app", self.url, self.secret, core=None, workers=1)
         try:
-            two = Server("llp_gql.asgi:app", self.url, self.secret, core=None, workers=2)
+            two = Server("llp_portal.asgi:app", self.url, self.secret, core=None, workers=2)
             try:
 
                 def make(_arm: str) -> Load:
@@ -616,8 +616,8 @@ def export_routes() -> list[str]:
     """GET routes of the app whose path mentions an export (the route may not exist yet)."""
     from starlette.routing import Mount, Route
 
-    from llp_gql.app import create_app
     from llp_gql.settings import Settings
+    from llp_portal.app import create_app
 
     app = create_app(
         Settings(mode="dev", database_url="sqlite://:memory:", secret_key="x" * 40),

@@ -1,7 +1,7 @@
 """The benchmark server: the real app from the environment, plus the baseline endpoints.
 
 ``uvicorn benchmarks.server:app`` with the same ``LLP_*`` variables as
-``llp_gql.asgi:app``; the baseline routes (``/bench/...``) are added to this
+``llp_portal.asgi:app``; the baseline routes (``/bench/...``) are added to this
 instance only, so that both sides share one process, one connection pool and
 the same middleware.
 """

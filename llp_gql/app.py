@@ -1,11 +1,16 @@
-"""The application factory: routes, middleware and the lifespan that opens the database."""
+"""The API application: its routes, middleware and the lifespan that opens the database.
+
+This is the core's half of the app. It knows nothing of the web pages: the
+composition package (``llp_portal.app``) passes them in as ``pages``, so the
+dependencies point one way (pages -> domain <- API, and the portal above both).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
@@ -13,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.transactions import in_transaction
 
@@ -70,14 +75,19 @@ async def _housekeeping(settings: Settings, clock: Clock) -> AsyncIterator[None]
 
 
 def create_app(
-    settings: Settings, *, manage_database: bool = True, clock: Clock = utcnow
+    settings: Settings,
+    *,
+    pages: Sequence[BaseRoute] = (),
+    manage_database: bool = True,
+    clock: Clock = utcnow,
 ) -> Starlette:
-    """Build the ASGI app.
+    """Build the ASGI app: the API, the certificate routes, and ``pages``.
 
+    ``pages`` are routes of the web front ends, served behind the same middleware
+    (client address, request log, security headers, authentication).
     ``manage_database=False`` leaves the Tortoise context to the caller (the
     tests open a fresh database per test around the app).
     """
-    from admin_ui import admin_routes
     from llp_gql.certs.routes import certificate_routes
     from llp_gql.transport import build_graphql_routes
 
@@ -86,7 +96,7 @@ def create_app(
         Route("/readyz", readyz),
         *build_graphql_routes(settings),
         *certificate_routes(),
-        Mount("/admin", routes=admin_routes()),
+        *pages,
     ]
 
     # One hashing pool per process (see domain.passwords); the app sizes it.

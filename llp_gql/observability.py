@@ -2,7 +2,7 @@
 
 The app configures its own request log (``configure_request_logging``, called by the
 app's lifespan in every process that serves): ``llp-gql serve --workers N`` and a plain
-``uvicorn llp_gql.asgi:app`` import the app in fresh worker processes, where logging
+``uvicorn llp_portal.asgi:app`` import the app in fresh worker processes, where logging
 set up by the parent process does not exist, so a log configured only there
 printed nothing from the workers.
 """

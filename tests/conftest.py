@@ -23,10 +23,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import generate_config
 from tortoise.context import TortoiseContext, tortoise_test_context
 
-from llp_gql.app import create_app
 from llp_gql.db import MODEL_MODULES, reset_query_caches
 from llp_gql.domain.clock import FakeClock
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 from tests.factories import World, build_world
 
 TEST_DATABASE_URL = os.environ.get("LLP_TEST_DATABASE_URL", "sqlite://:memory:")

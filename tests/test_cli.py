@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from llp_gql import cli
+from llp_portal import cli
 from llp_gql.certs.links import download_url
-from llp_gql.cli import main
 from llp_gql.schema import schema_sdl
 from llp_gql.settings import Settings
+from llp_portal.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG = "k3Jd9-x_Qw7Lm2Pz8Rt5Vb1Nc6Hy4Gf0Sa"
@@ -50,7 +50,7 @@ def test_migrate_and_create_staff_from_another_directory(tmp_path: Path) -> None
         "LLP_STAFF_PASSWORD": "a-long-enough-password",
         "PYTHONPATH": str(ROOT),
     }
-    run = [sys.executable, "-m", "llp_gql.cli"]
+    run = [sys.executable, "-m", "llp_portal.cli"]
     migrate = subprocess.run(
         [*run, "migrate"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
@@ -106,7 +106,7 @@ def test_demo_seed_is_idempotent_and_exports_certificates(tmp_path: Path) -> Non
         [
             sys.executable,
             "-m",
-            "llp_gql.cli",
+            "llp_portal.cli",
             "export-certificates",
             "--company",
             "Acme Corp",
@@ -130,7 +130,7 @@ def test_demo_seed_is_idempotent_and_exports_certificates(tmp_path: Path) -> Non
         [
             sys.executable,
             "-m",
-            "llp_gql.cli",
+            "llp_portal.cli",
             "export-certificates",
             "--company",
             "Nope",
@@ -173,7 +173,7 @@ def test_bad_configuration_ends_with_one_clear_line(
     if "LLP_PUBLIC_BASE_URL" not in env:
         full_env.pop("LLP_PUBLIC_BASE_URL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "llp_gql.cli", *command],
+        [sys.executable, "-m", "llp_portal.cli", *command],
         cwd=tmp_path,
         env=full_env,
         capture_output=True,
@@ -191,11 +191,11 @@ def test_bad_configuration_ends_with_one_clear_line(
 
 def test_asgi_app_without_public_base_url_ends_with_one_line(tmp_path: Path) -> None:
     # given production settings without LLP_PUBLIC_BASE_URL, when a plain ASGI server
-    # imports llp_gql.asgi, then it stops with the same one line as `llp-gql serve`
+    # imports llp_portal.asgi, then it stops with the same one line as `llp-gql serve`
     env = {**os.environ, "LLP_ENV": "production", "LLP_SECRET_KEY": STRONG, "PYTHONPATH": str(ROOT)}
     env.pop("LLP_PUBLIC_BASE_URL", None)
     done = subprocess.run(
-        [sys.executable, "-c", "import llp_gql.asgi"],
+        [sys.executable, "-c", "import llp_portal.asgi"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -283,7 +283,7 @@ def test_prune_prints_what_it_removed(tmp_path: Path) -> None:
 
     def prune() -> str:
         run = subprocess.run(
-            [sys.executable, "-m", "llp_gql.cli", "prune"],
+            [sys.executable, "-m", "llp_portal.cli", "prune"],
             cwd=tmp_path,
             env=env,
             capture_output=True,
@@ -306,7 +306,7 @@ def test_create_staff_refuses_a_common_password(tmp_path: Path) -> None:
         "LLP_STAFF_PASSWORD": "Password1234",
         "PYTHONPATH": str(ROOT),
     }
-    run = [sys.executable, "-m", "llp_gql.cli"]
+    run = [sys.executable, "-m", "llp_portal.cli"]
     migrate = subprocess.run(
         [*run, "migrate"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )

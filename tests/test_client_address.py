@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from llp_gql.app import create_app
 from llp_gql.client_address import (
     ForwardedHeadersMiddleware,
     client_address,
@@ -20,6 +19,7 @@ from llp_gql.domain import audit
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import AuditEvent
 from llp_gql.settings import Settings, SettingsError
+from llp_portal.app import create_app
 from tests.factories import World
 from tests.gql import gid, ok, token_for
 

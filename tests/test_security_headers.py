@@ -12,10 +12,10 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 
-from llp_gql.app import create_app
 from llp_gql.domain.clock import FakeClock
 from llp_gql.security_headers import HSTS
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 from tests.admin_ui import Scene, build_scene, log_in
 from tests.factories import World
 

@@ -1,10 +1,13 @@
-"""The typed per-request context, built once in ``get_context``."""
+"""The typed per-request context, built once in ``get_context`` (by the transport).
+
+It carries what resolvers need of the request, already resolved (the viewer, the
+client's address), never the HTTP request itself: the schema knows no transport.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from starlette.requests import Request
 from strawberry.types import Info as _Info
 
 from llp_gql.domain.clock import Clock
@@ -15,7 +18,6 @@ from llp_gql.settings import Settings
 
 @dataclass
 class Context:
-    request: Request
     settings: Settings
     clock: Clock
     viewer: User | None

@@ -79,7 +79,6 @@ def build_graphql_routes(settings: Settings) -> list[BaseRoute]:
         address = client_address(request)
         await throttle.admit(state.get("user"), address, request.app.state.clock())
         return Context(
-            request=request,
             settings=settings,
             clock=request.app.state.clock,
             viewer=state.get("user"),

@@ -191,7 +191,7 @@ def query_scalar(database_url: str, sql: str, *params: object) -> object:
 
 
 class Server:
-    """``uvicorn llp_gql.asgi:app`` in a subprocess, its output collected in a thread."""
+    """``uvicorn llp_portal.asgi:app`` in a subprocess, its output collected in a thread."""
 
     def __init__(
         self,
@@ -199,7 +199,7 @@ class Server:
         secret: str,
         *,
         workers: int = 1,
-        app: str = "llp_gql.asgi:app",
+        app: str = "llp_portal.asgi:app",
         extra_args: Sequence[str] = (),
         env: dict[str, str] | None = None,
     ) -> None:

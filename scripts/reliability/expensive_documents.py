@@ -1,6 +1,6 @@
 """R14: expensive documents from 4 clients at once, and a normal query meanwhile.
 
-A real ``uvicorn llp_gql.asgi:app`` (production mode, one worker by default: every
+A real ``uvicorn llp_portal.asgi:app`` (production mode, one worker by default: every
 request shares one event loop, the worst case) on a SQLite file (or a scratch
 PostgreSQL database) seeded with the demo world. Four
 clients, two anonymous and two signed in, send expensive documents back to back:

@@ -1,7 +1,7 @@
 """R4 (first half): the graphql-http audit suite (GraphQL over HTTP spec) against /graphql.
 
 Installs the npm package ``graphql-http`` into a scratch folder (Node from the machine),
-starts a real ``uvicorn llp_gql.asgi:app`` (production mode) on a scratch SQLite file,
+starts a real ``uvicorn llp_portal.asgi:app`` (production mode) on a scratch SQLite file,
 and runs ``auditServer`` from a small .mjs script. Every audit that is not ``ok`` is
 printed with its requirement level (MUST / SHOULD / MAY), status and reason.
 

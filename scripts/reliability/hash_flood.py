@@ -1,6 +1,6 @@
 """R15: hashing floods. How much does the server grow, and how many accounts per email?
 
-A real ``uvicorn llp_gql.asgi:app`` (production mode, one worker) on a fresh SQLite file
+A real ``uvicorn llp_portal.asgi:app`` (production mode, one worker) on a fresh SQLite file
 (or PostgreSQL), with the per-address limits for sign-up and login raised out of the way
 so that every request reaches argon2 (the worst case for memory; the throttles are
 tested elsewhere). Then, one wave after another, each wave's requests released at once:

@@ -1,6 +1,6 @@
 """R6: PostgreSQL stopped for 10 s under write load, then started again.
 
-A real ``uvicorn llp_gql.asgi:app`` (1 worker, production mode) on a scratch PostgreSQL
+A real ``uvicorn llp_portal.asgi:app`` (1 worker, production mode) on a scratch PostgreSQL
 database; several client loops send ``signUp`` mutations (each a new user row) with a
 15 s client timeout; half of the loops also send a valid bearer token (its look-up is
 the request's first database query, in the authentication middleware). After a warm-up

@@ -1,7 +1,7 @@
 """R5: exactly one certificate however many requests complete the last lesson at once.
 
 For each database: a fresh database, migrated (``llp_gql.db.migrate``), a learner whose
-last lesson is ready to complete, a real ``uvicorn llp_gql.asgi:app`` (production mode,
+last lesson is ready to complete, a real ``uvicorn llp_portal.asgi:app`` (production mode,
 strong secret), K concurrent ``completeLesson`` requests (one connection each), then
 the certificate rows of that enrollment are counted: exactly 1.
 

@@ -1,6 +1,6 @@
 """R4 (second half): schemathesis GraphQL fuzzing against the running server, once per role.
 
-A real ``uvicorn llp_gql.asgi:app`` (production mode) on a scratch SQLite file with the
+A real ``uvicorn llp_portal.asgi:app`` (production mode) on a scratch SQLite file with the
 demo world; schemathesis reads the committed ``schema.graphql`` and fuzzes every query
 and mutation with each role's bearer token (and once anonymously). ``logout`` and
 ``deleteMyAccount`` are left out so that a role keeps its token for the whole run.

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from llp_gql.app import create_app
 from llp_gql.domain import passwords
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import User
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 from tests.factories import World
 from tests.fake_hasher import RecordingHasher
 from tests.gql import fails, ok, post, token_for

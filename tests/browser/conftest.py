@@ -105,7 +105,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             sys.executable,
             "-m",
             "uvicorn",
-            "llp_gql.asgi:app",
+            "llp_portal.asgi:app",
             "--host",
             "127.0.0.1",
             "--port",

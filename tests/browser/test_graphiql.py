@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from llp_gql.app import create_app
 from llp_gql.db import migrate
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [

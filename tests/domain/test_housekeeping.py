@@ -11,12 +11,12 @@ import pytest
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 
-from llp_gql.app import create_app
 from llp_gql.db import migrate, tortoise_config
 from llp_gql.domain import auth, housekeeping, ratelimit
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import AuthToken, RateCounter
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 from tests.factories import make_user
 
 HOURS_IN_A_WEEK = 7 * 24

@@ -23,11 +23,11 @@ import pytest_asyncio
 from starlette.applications import Starlette
 from tortoise.context import TortoiseContext
 
-from llp_gql.app import create_app
 from llp_gql.domain import enrollments, progress, quizzes
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import Certificate, Enrollment, User
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 from tests.factories import World
 from tests.gql import gid, token_for
 

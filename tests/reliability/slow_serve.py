@@ -1,7 +1,7 @@
 """``llp-gql`` with a slow /graphql: for the graceful-shutdown test (test_shutdown.py).
 
 Runs the real CLI (``python -m tests.reliability.slow_serve serve --port P``), whose
-``serve`` builds the app with ``llp_gql.app.create_app``; here that factory's app is
+``serve`` builds the app with ``llp_portal.app.create_app``; here that factory's app is
 wrapped so that a request carrying ``X-Test-Delay: <seconds>`` sleeps that long before
 it reaches the application. Everything else (uvicorn, its graceful-shutdown timeout)
 is the production code path.
@@ -14,10 +14,10 @@ from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
-import llp_gql.app
-from llp_gql import cli
+import llp_portal.app
+from llp_portal import cli
 
-_real_create_app = llp_gql.app.create_app
+_real_create_app = llp_portal.app.create_app
 
 
 def _delay(scope: Scope) -> float:
@@ -38,7 +38,7 @@ def create_app(*args: Any, **kwargs: Any) -> Any:
     return slow
 
 
-llp_gql.app.create_app = create_app  # type: ignore[assignment]
+llp_portal.app.create_app = create_app  # type: ignore[assignment]
 
 if __name__ == "__main__":
     cli.main()

@@ -26,11 +26,11 @@ import pytest
 from starlette.applications import Starlette
 
 from admin_ui import csrf
-from llp_gql.app import create_app
 from llp_gql.client_address import parse_trusted_proxies
 from llp_gql.domain import auth
 from llp_gql.domain.clock import FakeClock
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 from tests.admin_ui import HOST
 from tests.factories import PASSWORD, World
 from tests.reliability.conftest import asgi_client

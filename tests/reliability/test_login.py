@@ -23,11 +23,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from llp_gql.app import create_app
 from llp_gql.domain import auth, passwords
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import AuthToken
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 from tests.factories import PASSWORD, World
 from tests.reliability.conftest import asgi_client
 

@@ -2,7 +2,7 @@
 
 ``llp-gql serve --workers 2`` once wrote no request log at all: logging was set up in
 the parent process only, and workers are fresh processes. A plain
-``uvicorn llp_gql.asgi:app`` printed uvicorn's access log instead, query strings
+``uvicorn llp_portal.asgi:app`` printed uvicorn's access log instead, query strings
 (download tokens) included. Both are started here as users start them and must
 log one line per request, without the token sent in the query string or header.
 
@@ -145,7 +145,7 @@ def test_llp_gql_serve_with_two_workers_logs_every_request(postgres_url: str) ->
     port = free_port()
     secret = "TOKEN" + secrets.token_urlsafe(40)
     server = Running(
-        [sys.executable, "-m", "llp_gql.cli", "serve", "--workers", "2", "--port", str(port)],
+        [sys.executable, "-m", "llp_portal.cli", "serve", "--workers", "2", "--port", str(port)],
         {
             "LLP_ENV": "production",
             "LLP_DATABASE_URL": postgres_url,
@@ -175,7 +175,7 @@ def test_plain_uvicorn_with_two_workers_logs_every_request(tmp_path: Path) -> No
             sys.executable,
             "-m",
             "uvicorn",
-            "llp_gql.asgi:app",
+            "llp_portal.asgi:app",
             "--workers",
             "2",
             "--port",

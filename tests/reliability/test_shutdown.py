@@ -3,7 +3,7 @@
 The real CLI serves a migrated SQLite file in production mode; a GraphQL request made
 slow on purpose (2 s, see slow_serve.py) is in flight when SIGTERM arrives. It must
 complete with 200 and its data, new connections must be refused, and the process must
-end within uvicorn's graceful-shutdown timeout (20 s, llp_gql/cli.py) after a clean
+end within uvicorn's graceful-shutdown timeout (20 s, llp_portal/cli.py) after a clean
 application shutdown.
 """
 
@@ -26,7 +26,7 @@ import pytest
 from llp_gql.db import migrate
 
 REPO = Path(__file__).resolve().parents[2]
-GRACE_SECONDS = 20  # timeout_graceful_shutdown in llp_gql/cli.py
+GRACE_SECONDS = 20  # timeout_graceful_shutdown in llp_portal/cli.py
 
 
 def free_port() -> int:

@@ -23,12 +23,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from llp_gql.app import create_app
 from llp_gql.certs.signing import make_download_token
 from llp_gql.domain import accounts, enrollments
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import AuditEvent, Certificate, Role
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 from tests.factories import PASSWORD, make_user
 from tests.gql import gid, ok, token_for
 from tests.reliability.conftest import Scene, asgi_client, finish_course

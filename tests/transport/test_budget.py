@@ -16,12 +16,12 @@ from graphql.language.parser import Parser
 from starlette.applications import Starlette
 
 from benchmarks import queries
-from llp_gql.app import create_app
 from llp_gql.domain import ratelimit
 from llp_gql.domain.clock import FakeClock
 from llp_gql.settings import Settings
 from llp_gql.transport import build_schema
 from llp_gql.transport.budget import Budget, measure
+from llp_portal.app import create_app
 from tests.factories import World
 from tests.gql import fails, ok, post, token_for
 

@@ -1,4 +1,4 @@
-"""``llp_gql.asgi:app`` for uvicorn/gunicorn workers: settings from the environment.
+"""``llp_portal.asgi:app`` for uvicorn/gunicorn workers: settings from the environment.
 
 A bad setting ends the process with the same one line as ``llp-gql serve``, not a
 traceback from inside the server's import machinery. Run the server with its own
@@ -8,8 +8,8 @@ headers itself, from ``LLP_TRUSTED_PROXIES`` only (see docs/deployment.md).
 
 from __future__ import annotations
 
-from llp_gql.app import create_app
 from llp_gql.settings import Settings, SettingsError
+from llp_portal.app import create_app
 
 try:
     _settings = Settings.from_env()

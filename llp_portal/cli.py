@@ -16,7 +16,7 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 
 from llp_gql.settings import Settings, SettingsError
 
-log = logging.getLogger("llp_gql.cli")
+log = logging.getLogger("llp_portal.cli")
 T = TypeVar("T")
 
 
@@ -112,7 +112,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         os.environ["LLP_DATABASE_URL"] = settings.database_url
         os.environ["LLP_PUBLIC_BASE_URL"] = settings.public_base_url
         uvicorn.run(
-            "llp_gql.asgi:app",
+            "llp_portal.asgi:app",
             host=host,
             port=port,
             workers=workers,
@@ -122,7 +122,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             **_NO_PROXY_HEADERS,
         )
         return
-    from llp_gql.app import create_app
+    from llp_portal.app import create_app
 
     uvicorn.run(
         create_app(settings),
