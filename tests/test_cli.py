@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from llp_portal import cli
 from llp_gql.certs.links import download_url
 from llp_gql.schema import schema_sdl
 from llp_gql.settings import Settings
+from llp_portal import cli
 from llp_portal.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
