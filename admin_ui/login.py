@@ -117,12 +117,9 @@ async def logout(request: Request, user: User) -> Response:
 async def home(request: Request, user: User) -> Response:
     target = home_for(user)
     if target == "/admin/":
-        return web.error_page(
-            request,
-            403,
-            "The admin area is for company admins and platform staff. Learners use the "
-            "LLP learning app.",
-        )
+        # The admin area is for company admins and staff; learners take their courses
+        # in the learning app.
+        return web.redirect("/learn/")
     return web.redirect(target)
 
 

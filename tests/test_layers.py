@@ -12,16 +12,29 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("llp_gql", "admin_ui", "llp_portal")
+PACKAGES = ("llp_gql", "admin_ui", "learner_ui", "llp_portal")
 MAX_LINES = 400
 
 # (package prefix, modules it must not import, why)
 RULES = [
-    ("llp_gql", ("admin_ui", "llp_portal"), "the core knows no web pages nor their assembly"),
+    (
+        "llp_gql",
+        ("admin_ui", "learner_ui", "llp_portal"),
+        "the core knows no web pages nor their assembly",
+    ),
     ("admin_ui", ("llp_portal",), "the pages know nothing of the assembly"),
+    ("learner_ui", ("llp_portal",), "the pages know nothing of the assembly"),
     (
         "llp_gql.domain",
-        ("starlette", "strawberry", "graphql", "llp_gql.schema", "llp_gql.transport", "admin_ui"),
+        (
+            "starlette",
+            "strawberry",
+            "graphql",
+            "llp_gql.schema",
+            "llp_gql.transport",
+            "admin_ui",
+            "learner_ui",
+        ),
         "the rules know no web and no GraphQL",
     ),
     (
@@ -89,6 +102,58 @@ def test_a_wrong_arrow_is_found(tmp_path: Path) -> None:
         "llp_gql.schema.root imports llp_gql.transport.view.LLPGraphQLView: "
         "the schema is the contract, not its HTTP transport",
     ]
+
+
+# The learner pages reach data only through llp_gql.domain (docs/architecture.md);
+# model classes are tolerated as annotations under ``if TYPE_CHECKING:``.
+PAGE_DATA = ("llp_gql.models", "tortoise", "llp_gql.db")
+
+
+def runtime_imported(path: Path) -> set[str]:
+    """Like :func:`imported`, without what only the type checker reads."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = []
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def data_shortcuts(found: list[tuple[str, Path]]) -> list[str]:
+    return [
+        f"{module} imports {name}: pages reach data only through llp_gql.domain"
+        for module, path in found
+        if within(module, "learner_ui")
+        for name in sorted(runtime_imported(path))
+        if any(within(name, bad) for bad in PAGE_DATA)
+    ]
+
+
+def test_learner_pages_reach_data_only_through_the_domain() -> None:
+    assert data_shortcuts(modules()) == []
+
+
+def test_a_data_shortcut_in_a_learner_page_is_found(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from llp_gql.models import User\n"
+        "def f():\n    from llp_gql.models import Enrollment\n    import tortoise\n",
+        encoding="utf-8",
+    )
+    assert data_shortcuts([("learner_ui.page", page)]) == [
+        "learner_ui.page imports llp_gql.models: pages reach data only through llp_gql.domain",
+        "learner_ui.page imports llp_gql.models.Enrollment: "
+        "pages reach data only through llp_gql.domain",
+        "learner_ui.page imports tortoise: pages reach data only through llp_gql.domain",
+    ]
+    assert wrong_arrows([("learner_ui.page", page)]) == []
 
 
 @pytest.mark.parametrize(("module", "path"), modules(), ids=[name for name, _ in modules()])

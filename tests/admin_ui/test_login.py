@@ -206,14 +206,20 @@ async def test_a_new_login_replaces_the_session_of_the_browser(
     assert [row.user_id for row in rows] == [world.admin_y.id]
 
 
-async def test_a_learner_may_log_in_but_sees_no_admin_page(
+async def test_a_learner_may_log_in_but_is_sent_on_to_the_learning_app(
     client: httpx.AsyncClient, world: World
 ) -> None:
     response = await _submit(client, "emma@acme.example", PASSWORD)
     assert response.headers["location"] == "/admin/"
     home = await client.get("/admin/")
-    assert home.status_code == 403
-    assert "for company admins and platform staff" in home.text
+    assert home.status_code == 303
+    assert home.headers["location"] == "/learn/"
+    # where the same session opens their learning
+    learning = await client.get("/learn/")
+    assert learning.status_code == 200
+    assert "My learning" in learning.text
+    # and every admin page is still closed to them
+    assert (await client.get("/admin/dashboard")).status_code == 403
 
 
 async def test_a_bearer_token_does_not_open_the_admin_ui(

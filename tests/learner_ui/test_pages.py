@@ -15,8 +15,10 @@ from tests.admin_ui import complete_course, log_in
 from tests.factories import World
 
 HX = {"HX-Request": "true"}
-CODES = re.compile(r"\b(NOT_STARTED|IN_PROGRESS|VIDEO_UNFINISHED|READING_NOT_CONFIRMED|"
-                   r"ACTIVITY_NOT_DONE|QUIZ_NOT_PASSED|QUIZ_ATTEMPTS_EXHAUSTED|LOCKED|AVAILABLE)\b")
+CODES = re.compile(
+    r"\b(NOT_STARTED|IN_PROGRESS|VIDEO_UNFINISHED|READING_NOT_CONFIRMED|"
+    r"ACTIVITY_NOT_DONE|QUIZ_NOT_PASSED|QUIZ_ATTEMPTS_EXHAUSTED|LOCKED|AVAILABLE)\b"
+)
 
 
 def visible(html: str) -> str:
@@ -40,7 +42,9 @@ async def test_my_learning_shows_status_progress_and_blockers_in_words(
     client: httpx.AsyncClient, settings: Settings, world: World
 ) -> None:
     # given an employee with an assigned course, not started
-    _ = await enrollments.assign_course(world.admin_x, world.course.course.id, [world.employee_x.id])
+    _ = await enrollments.assign_course(
+        world.admin_x, world.course.course.id, [world.employee_x.id]
+    )
     _ = await log_in(client, world.employee_x, settings)
     # when they open My learning
     page = await client.get("/learn/")
@@ -92,7 +96,9 @@ async def test_enrolling_with_bad_input_says_so_and_stores_nothing(
     client: httpx.AsyncClient, settings: Settings, world: World, course_id: str
 ) -> None:
     token = await log_in(client, world.individual_a, settings)
-    response = await client.post("/learn/enroll", data={"csrf_token": token, "course_id": course_id})
+    response = await client.post(
+        "/learn/enroll", data={"csrf_token": token, "course_id": course_id}
+    )
     assert response.status_code == 400
     assert "Choose a course to enroll in." in response.text
     assert not await Enrollment.exists(learner_id=world.individual_a.id)
