@@ -9,7 +9,7 @@
    3. Refused seconds (refusedSeconds > 0, or IMPLAUSIBLE_PROGRESS) are sent again after
       retryAfterSeconds. Reports go one at a time; a retry or a duplicate is harmless.
    4. Playback resumes at the first unwatched second (data-resume), and when the lesson
-      completes the lesson panel is fetched again (htmx), so the next step or the
+      completes the lesson (panel and list) is fetched again (htmx), so the next step or the
       certificate shows without a reload. */
 (function () {
   "use strict";
@@ -88,9 +88,9 @@
     }
 
     function refresh() {
-      var target = document.getElementById("lesson-panel");
+      var target = document.getElementById("lesson");
       if (window.htmx && target && root.dataset.lessonUrl) {
-        window.htmx.ajax("GET", root.dataset.lessonUrl, { target: "#lesson-panel", select: "#lesson-panel", swap: "outerHTML" });
+        window.htmx.ajax("GET", root.dataset.lessonUrl, { target: "#lesson", select: "#lesson", swap: "outerHTML" });
       }
     }
 
@@ -109,13 +109,15 @@
       report(from, Math.max(from, to), true);
     }
 
-    video.addEventListener("loadedmetadata", function () {
-      if (resume > 0 && resume < video.duration - 1) {
+    function resumeHere() {
+      if (resume > 0 && resume < video.duration - 1 && video.currentTime === 0) {
         video.currentTime = resume;
         say("Resuming where you stopped.");
       }
       lastTime = video.currentTime;
-    });
+    }
+    // The metadata may have arrived before this script ran.
+    if (video.readyState >= 1) { resumeHere(); } else { video.addEventListener("loadedmetadata", resumeHere); }
     video.addEventListener("timeupdate", function () {
       if (!video.seeking) { lastTime = video.currentTime; }
     });

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from llp_gql.domain import access, issuance, progress, spans
+from llp_gql.domain import access, issuance, progress
 from llp_gql.domain.state import EnrollmentState, LessonState
 from llp_gql.errors import NotFound
 from llp_gql.models import (
@@ -166,8 +166,10 @@ async def lesson(
     item = view.state.lessons[index]
     resume = 0.0
     if item.lesson.kind == LessonKind.VIDEO and item.status != LessonStatus.COMPLETED:
-        watched = item.progress.watched_spans if item.progress else []
-        resume = spans.first_gap(watched)
+        resume = resume_second(
+            item.progress.watched_spans if item.progress else [],
+            settings.video_end_tolerance_seconds,
+        )
     return LessonView(
         learning=view,
         lesson=item,
@@ -175,6 +177,17 @@ async def lesson(
         previous_id=ids[index - 1] if index > 0 else None,
         next_id=ids[index + 1] if index + 1 < len(ids) else None,
     )
+
+
+def resume_second(watched: list[list[float]], lead_in: float) -> float:
+    """Where a player should resume: the first second not watched after the opening span.
+
+    A player reports from where playback *started*, which may be a few frames after 0;
+    a gap before the first span shorter than ``lead_in`` (the end tolerance, which
+    forgives as much) is no reason to start the video again from the top."""
+    if not watched or float(watched[0][0]) > lead_in:
+        return 0.0
+    return float(watched[0][1])
 
 
 async def quiz_questions(lesson: Lesson) -> list[QuestionView]:
@@ -205,4 +218,5 @@ __all__ = [
     "lesson",
     "my_learning",
     "quiz_questions",
+    "resume_second",
 ]

@@ -284,3 +284,18 @@ async def test_readings_confirm_through_htmx_with_the_panel_alone(
     assert "<html" not in response.text
     assert 'id="lesson-panel"' in response.text
     assert "Next lesson" in response.text
+
+
+@pytest.mark.parametrize(
+    ("watched", "resume"),
+    [
+        ([], 0.0),
+        ([[0.0, 20.0]], 20.0),
+        ([[0.04, 20.0], [30.0, 40.0]], 20.0),  # playback began a few frames in
+        ([[10.0, 20.0]], 0.0),  # the opening is still to watch
+    ],
+)
+def test_players_resume_after_the_opening_span(watched: list[list[float]], resume: float) -> None:
+    from llp_gql.domain.learning_pages import resume_second
+
+    assert resume_second(watched, 2.0) == resume
