@@ -5,6 +5,7 @@ Idempotent: when the demo staff account exists, nothing is seeded again.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 from tortoise import Tortoise
@@ -25,6 +26,13 @@ EMPLOYEES = [
     ("yuki@acme.example", "田中 由紀"),
 ]
 INDIVIDUAL = "sam@mail.example"
+# The learner app's six-second test card (learner_ui/static/media): the demo's videos
+# play anywhere, offline too, served by the demo itself. Real courses link their own
+# (https) video files.
+# Roles of seed_demo's logins who sign in to the learner app (/learn).
+LEARNER_ROLES = ("employee", "individual")
+SAMPLE_VIDEO = "/learn/static/media/sample.webm"
+SAMPLE_SECONDS = 6.0
 
 
 class _DemoClock:
@@ -42,8 +50,8 @@ LEADING = [
     LessonSpec(
         LessonKind.VIDEO,
         "Welcome: what leaders do",
-        duration_seconds=300,
-        video_url="https://videos.llp.example/leading/welcome.mp4",
+        duration_seconds=SAMPLE_SECONDS,
+        video_url=SAMPLE_VIDEO,  # made absolute at seeding (see _with_local_video)
     ),
     LessonSpec(
         LessonKind.READING,
@@ -88,8 +96,8 @@ FEEDBACK = [
     LessonSpec(
         LessonKind.VIDEO,
         "Giving feedback that lands",
-        duration_seconds=240,
-        video_url="https://videos.llp.example/feedback/intro.mp4",
+        duration_seconds=SAMPLE_SECONDS,
+        video_url=SAMPLE_VIDEO,
     ),
     LessonSpec(LessonKind.READING, "Reading: the SBI model", body="Situation, Behaviour, Impact."),
     LessonSpec(
@@ -112,6 +120,13 @@ FEEDBACK = [
         ],
     ),
 ]
+
+
+def _with_local_video(spec: LessonSpec, settings: Settings) -> LessonSpec:
+    """Authoring takes absolute http(s) links: the sample, at the demo's own address."""
+    if spec.video_url != SAMPLE_VIDEO:
+        return spec
+    return dataclasses.replace(spec, video_url=settings.public_base_url + SAMPLE_VIDEO)
 
 
 async def _complete_course(user: User, enrollment_id: int, settings: Settings) -> None:
@@ -153,7 +168,7 @@ async def _seed(settings: Settings) -> None:
     ]:
         course = await courses.create_course(staff, title, description)
         for spec in lessons:
-            _ = await courses.add_lesson(staff, course.id, spec)
+            _ = await courses.add_lesson(staff, course.id, _with_local_video(spec, settings))
         _ = await courses.publish_course(staff, course.id)
         course_ids.append(course.id)
     company = await accounts.create_company(staff, "Acme Corp", ADMIN, "Alex Admin", DEMO_PASSWORD)
@@ -169,7 +184,7 @@ async def _seed(settings: Settings) -> None:
     # Mateo is part-way: his blockers show what is missing.
     video = await Lesson.get(course_id=course_ids[0], position=1)
     await progress.record_video_progress(
-        employees[1], assigned[1].id, video.id, 0, 5, settings=settings, clock=_DemoClock()
+        employees[1], assigned[1].id, video.id, 0, 3, settings=settings, clock=_DemoClock()
     )
     individual = await accounts.sign_up(
         INDIVIDUAL, DEMO_PASSWORD, "Sam Rivera", settings=settings, client_address=None

@@ -219,7 +219,7 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> None:
     from llp_gql.db import migrate
-    from llp_gql.demo import DEMO_PASSWORD, seed_demo
+    from llp_gql.demo import DEMO_PASSWORD, LEARNER_ROLES, seed_demo
 
     os.environ.setdefault("LLP_DATABASE_URL", f"sqlite://{args.database}")
     settings = _local_base_url(_settings(mode="demo"), args.host, args.port)
@@ -231,11 +231,13 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print("\nLLP demo is ready.")
     print(f"  GraphQL + GraphiQL: {url}/graphql")
     print(f"  Admin UI:          {url}/admin")
+    print(f"  Learner app:       {url}/learn")
     print(f"  Database:          {settings.database_url}")
     print(f"  Certificate links: {settings.public_base_url} (set LLP_PUBLIC_BASE_URL to change)")
     print(f"\nLogins (password for all: {DEMO_PASSWORD}):")
     for role, email in logins:
-        print(f"  {role:<16} {email}")
+        where = "/learn" if role in LEARNER_ROLES else "/admin"
+        print(f"  {role:<16} {email:<24} at {url}{where}")
     print()
     _serve(settings, args.host, args.port, 1)
 

@@ -322,3 +322,27 @@ def test_create_staff_refuses_a_common_password(tmp_path: Path) -> None:
     assert staff.returncode == 1
     assert staff.stderr.startswith("llp-gql: This password is on the list of the most common")
     assert "Traceback" not in staff.stderr
+
+
+def test_demo_prints_the_learner_app_and_who_signs_in_where(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given the demo's logins, with the server and database stubbed
+    logins = [("company admin", "admin@acme.example"), ("individual", "sam@mail.example")]
+
+    def run_db(settings: Settings, action: object) -> list[tuple[str, str]]:
+        getattr(action, "close", lambda: None)()
+        return logins
+
+    monkeypatch.setattr(cli, "_run_db", run_db)
+    monkeypatch.setattr(cli, "_serve", lambda settings, *args: None)
+    monkeypatch.delenv("LLP_PUBLIC_BASE_URL", raising=False)
+    monkeypatch.setenv("LLP_DATABASE_URL", f"sqlite://{tmp_path / 'demo.sqlite3'}")
+    # when the demo starts
+    main(["demo", "--port", "9004"])
+    # then it prints the learner app's address, and where each login signs in
+    out = capsys.readouterr().out
+    assert "Learner app:       http://127.0.0.1:9004/learn" in out
+    assert "sam@mail.example" in out
+    assert "at http://127.0.0.1:9004/learn" in out.split("sam@mail.example")[1].splitlines()[0]
+    assert "at http://127.0.0.1:9004/admin" in out.split("admin@acme.example")[1].splitlines()[0]
