@@ -77,9 +77,7 @@ async def login(
     # the hash just checked, with the person's row locked (PostgreSQL) so that a
     # change either sees this token and ends it, or comes first and refuses it.
     async with in_transaction() as connection:
-        current = (
-            await User.filter(id=user.id).select_for_update().using_db(connection).first()
-        )
+        current = await User.filter(id=user.id).select_for_update().using_db(connection).first()
         if current is None or current.password_hash != user.password_hash:
             raise Unauthenticated(BAD_LOGIN)
         return await issue_token(
