@@ -37,8 +37,11 @@ CourseId = Annotated[strawberry.ID, strawberry.argument(description="The course 
 def _result(info: Info, outcome: ProgressOutcome) -> ProgressResult:
     loaders = info.context.loaders
     if outcome.certificate is not None:
-        # The response that completed the course shows its certificate without a query.
-        loaders.certificate_by_enrollment.prime(outcome.enrollment.id, outcome.certificate)
+        # The response that completed the course shows its certificate without a query;
+        # forced, since an earlier mutation of the same document may have cached "none".
+        loaders.certificate_by_enrollment.prime(
+            outcome.enrollment.id, outcome.certificate, force=True
+        )
     # The state after this change, without a query; forced, since an earlier mutation of
     # the same document may have left the state from before it.
     loaders.state_of_enrollment.prime(outcome.enrollment, outcome.state, force=True)

@@ -89,3 +89,14 @@ async def test_each_mutation_of_a_document_answers_its_own_state(
     assert (first["status"], first["progressPercent"]) == ("IN_PROGRESS", 50.0)
     assert first["certificate"] is None
     assert (second["status"], second["progressPercent"]) == ("COMPLETED", 100.0)
+
+
+async def test_the_mutation_that_completes_the_course_shows_its_certificate(
+    client: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
+    # given an individual enrolled in a course of a reading then an activity
+    # when one document completes the reading (no certificate yet), then the activity
+    data = await complete_both(client, world, settings)
+    # then the answer of the call that completed the course carries the new certificate
+    assert data["first"]["enrollment"]["certificate"] is None
+    assert data["second"]["enrollment"]["certificate"] is not None
