@@ -31,6 +31,12 @@ from tests.factories import World, build_world
 
 TEST_DATABASE_URL = os.environ.get("LLP_TEST_DATABASE_URL", "sqlite://:memory:")
 ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres", "asyncpg"))
+# Under pytest-xdist (scripts/test.sh runs two workers), each worker empties its own
+# database: the worker's id is appended to the name.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if ON_POSTGRES and _WORKER and "{}" not in TEST_DATABASE_URL:
+    _base, _, _query = TEST_DATABASE_URL.partition("?")
+    TEST_DATABASE_URL = f"{_base}_{_WORKER}" + (f"?{_query}" if _query else "")
 
 
 PER_TEST_DATABASES = not ON_POSTGRES or "{}" in TEST_DATABASE_URL

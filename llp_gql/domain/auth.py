@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, audit, ratelimit
@@ -71,12 +72,28 @@ async def login(
     user = await User.get_or_none(email=address)
     if not await check_password(user, password) or user is None:
         raise Unauthenticated(BAD_LOGIN)
-    return await issue_token(user, settings=settings, kind=kind, clock=clock)
+    # Hashing takes a while: the password may have changed (and every session ended),
+    # or the person been removed, since it was read. The token is issued only against
+    # the hash just checked, with the person's row locked (PostgreSQL) so that a
+    # change either sees this token and ends it, or comes first and refuses it.
+    async with in_transaction() as connection:
+        current = await User.filter(id=user.id).select_for_update().using_db(connection).first()
+        if current is None or current.password_hash != user.password_hash:
+            raise Unauthenticated(BAD_LOGIN)
+        return await issue_token(
+            user, settings=settings, kind=kind, clock=clock, connection=connection
+        )
 
 
 async def issue_token(
-    user: User, *, settings: Settings, kind: str = API, clock: Clock = utcnow
+    user: User,
+    *,
+    settings: Settings,
+    kind: str = API,
+    clock: Clock = utcnow,
+    connection: BaseDBAsyncClient | None = None,
 ) -> Issued:
+    """A new token (API) or session for ``user``; only its digest is stored."""
     token = secrets.token_urlsafe(32)
     ttl = settings.token_ttl_seconds if kind == API else settings.session_ttl_seconds
     expires_at = clock() + timedelta(seconds=ttl)
@@ -87,6 +104,7 @@ async def issue_token(
         kind=kind,
         expires_at=expires_at,
         csrf_secret=csrf_secret,
+        using_db=connection,
     )
     return Issued(token, expires_at, user, csrf_secret)
 

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from llp_gql.domain import accounts, auth
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.context import Info
 from llp_gql.schema.ids import decode_id
+
+_STRENGTH_RULE = (
+    "At least 12 and at most 256 characters, and not a common password; otherwise "
+    "VALIDATION with extensions.reason TOO_SHORT, TOO_LONG or COMMON."
+)
+Email = Annotated[
+    str,
+    strawberry.argument(
+        description="An email address; case and surrounding spaces do not matter. Unique "
+        "across all accounts."
+    ),
+]
+Name = Annotated[
+    str,
+    strawberry.argument(
+        description="The person's name as it should be printed on certificates (any script; "
+        "1 to 200 characters, runs of spaces collapsed)."
+    ),
+]
+NewPassword = Annotated[str, strawberry.argument(description=_STRENGTH_RULE)]
 
 
 def _payload(issued: auth.Issued) -> AuthPayload:
@@ -16,7 +38,7 @@ def _payload(issued: auth.Issued) -> AuthPayload:
     )
 
 
-async def sign_up(info: Info, email: str, password: str, name: str) -> AuthPayload:
+async def sign_up(info: Info, email: Email, password: NewPassword, name: Name) -> AuthPayload:
     context = info.context
     user = await accounts.sign_up(
         email,
@@ -29,7 +51,11 @@ async def sign_up(info: Info, email: str, password: str, name: str) -> AuthPaylo
     return _payload(await auth.issue_token(user, settings=context.settings, clock=context.clock))
 
 
-async def login(info: Info, email: str, password: str) -> AuthPayload:
+async def login(
+    info: Info,
+    email: Annotated[str, strawberry.argument(description="The account's email.")],
+    password: Annotated[str, strawberry.argument(description="The account's password.")],
+) -> AuthPayload:
     context = info.context
     issued = await auth.login(
         email,
@@ -45,7 +71,15 @@ async def logout(info: Info) -> bool:
     return await auth.logout(info.context.token)
 
 
-async def change_password(info: Info, current_password: str, new_password: str) -> bool:
+async def change_password(
+    info: Info,
+    current_password: Annotated[
+        str, strawberry.argument(description="The password in use now, to prove it is you.")
+    ],
+    new_password: Annotated[
+        str, strawberry.argument(description=f"The password to use from now on. {_STRENGTH_RULE}")
+    ],
+) -> bool:
     context = info.context
     await auth.change_password(
         context.viewer,
@@ -77,26 +111,63 @@ async def company(info: Info) -> CompanyType | None:
     return CompanyType.from_model(row) if row else None
 
 
-async def create_employee(info: Info, email: str, name: str, password: str) -> UserType:
+async def create_employee(
+    info: Info,
+    email: Email,
+    name: Name,
+    password: Annotated[
+        str,
+        strawberry.argument(
+            description=f"The employee's first password, to hand over to them. {_STRENGTH_RULE}"
+        ),
+    ],
+) -> UserType:
     return UserType.from_model(
         await accounts.create_employee(info.context.viewer, email, name, password)
     )
 
 
-async def remove_employee(info: Info, user_id: strawberry.ID) -> bool:
+async def remove_employee(
+    info: Info,
+    user_id: Annotated[
+        strawberry.ID, strawberry.argument(description="The employee to remove (User.id).")
+    ],
+) -> bool:
     context = info.context
     await accounts.remove_employee(context.viewer, decode_id("User", user_id), clock=context.clock)
     return True
 
 
-async def delete_my_account(info: Info, password: str) -> bool:
+async def delete_my_account(
+    info: Info,
+    password: Annotated[
+        str, strawberry.argument(description="Your current password, to confirm the deletion.")
+    ],
+) -> bool:
     context = info.context
     await accounts.delete_my_account(context.viewer, password, clock=context.clock)
     return True
 
 
 async def create_company(
-    info: Info, name: str, admin_email: str, admin_name: str, admin_password: str
+    info: Info,
+    name: Annotated[
+        str,
+        strawberry.argument(
+            description="The company's name (1 to 200 characters); unique, else CONFLICT."
+        ),
+    ],
+    admin_email: Annotated[
+        str,
+        strawberry.argument(description="The first admin's email; unique, else CONFLICT."),
+    ],
+    admin_name: Annotated[str, strawberry.argument(description="The first admin's name.")],
+    admin_password: Annotated[
+        str,
+        strawberry.argument(
+            description=f"The first admin's password, to hand over to them. {_STRENGTH_RULE}"
+        ),
+    ],
 ) -> CompanyType:
     row = await accounts.create_company(
         info.context.viewer, name, admin_email, admin_name, admin_password

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from llp_gql.domain import certificates, ratelimit
 from llp_gql.schema.certificates import CertificateVerificationType
 from llp_gql.schema.context import Info
 
 
-async def verify_certificate(info: Info, code: str) -> CertificateVerificationType:
+async def verify_certificate(
+    info: Info,
+    code: Annotated[
+        str,
+        strawberry.argument(
+            description="The verification code printed on the certificate; case, spaces and "
+            "dashes do not matter."
+        ),
+    ],
+) -> CertificateVerificationType:
     context = info.context
     await ratelimit.hit(
         f"verify:{context.client_address}",

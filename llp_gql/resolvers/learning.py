@@ -10,7 +10,7 @@ from llp_gql.domain import access, enrollments, progress, quizzes
 from llp_gql.domain.completion import ProgressOutcome
 from llp_gql.domain.progress import VideoReport
 from llp_gql.errors import ValidationFailed
-from llp_gql.models import Certificate, Enrollment
+from llp_gql.models import Enrollment
 from llp_gql.schema.context import Info
 from llp_gql.schema.ids import decode_id, decode_ids
 from llp_gql.schema.learning import (
@@ -21,21 +21,34 @@ from llp_gql.schema.learning import (
     QuizResult,
     VideoReportType,
 )
-from llp_gql.schema.loaders import CERTIFICATE_FIELDS
 
 MAX_ANSWERS = 500
 
+EnrollmentId = Annotated[
+    strawberry.ID, strawberry.argument(description="The enrollment (Enrollment.id).")
+]
+LessonId = Annotated[
+    strawberry.ID,
+    strawberry.argument(description="A lesson of the enrollment's course (Lesson.id)."),
+]
+CourseId = Annotated[strawberry.ID, strawberry.argument(description="The course (Course.id).")]
+
 
 def _result(info: Info, outcome: ProgressOutcome) -> ProgressResult:
+    loaders = info.context.loaders
     if outcome.certificate is not None:
-        # The response that completed the course shows its certificate without a query.
-        info.context.loaders.certificate_by_enrollment.prime(
-            outcome.enrollment.id, outcome.certificate
+        # The response that completed the course shows its certificate without a query;
+        # forced, since an earlier mutation of the same document may have cached "none".
+        loaders.certificate_by_enrollment.prime(
+            outcome.enrollment.id, outcome.certificate, force=True
         )
+    # The state after this change, without a query; forced, since an earlier mutation of
+    # the same document may have left the state from before it.
+    loaders.state_of_enrollment.prime(outcome.enrollment, outcome.state, force=True)
     report = outcome.note
     return ProgressResult(
         lesson_progress=LessonProgressType.from_state(outcome.lesson_state),
-        enrollment=EnrollmentType.from_model(outcome.enrollment, outcome.state),
+        enrollment=EnrollmentType.from_model(outcome.enrollment),
         video=VideoReportType.from_report(report) if isinstance(report, VideoReport) else None,
     )
 
@@ -48,32 +61,33 @@ async def my_enrollments(info: Info) -> list[EnrollmentType]:
     loaders.prime_users([viewer])
     for row in rows:
         loaders.course.prime(row.course_id, row.course)
-    # Lessons and progress for the whole list in two queries, each state computed once.
-    states = await progress.load_states(rows, info.context.settings)
-    certificates = {
-        c.enrollment_id: c
-        for c in await Certificate.filter(enrollment_id__in=[r.id for r in rows]).only(
-            *CERTIFICATE_FIELDS
-        )
-    }
-    return [
-        EnrollmentType.from_model(row, states[row.id], certificates.get(row.id), row.course)
-        for row in rows
-    ]
+    # Lessons, progress and certificates of the whole list in three queries, loaded before
+    # the fields resolve: then every field answers at once from the loaders.
+    _ = await loaders.state_of_enrollment.load_many(rows)
+    _ = await loaders.certificate_by_enrollment.load_many([row.id for row in rows])
+    return [EnrollmentType.from_model(row) for row in rows]
 
 
-async def get_enrollment(info: Info, id: strawberry.ID) -> EnrollmentType:
+async def get_enrollment(info: Info, id: EnrollmentId) -> EnrollmentType:
     row = await access.access_enrollment(info.context.viewer, decode_id("Enrollment", id))
     return EnrollmentType.from_model(row)
 
 
-async def enroll(info: Info, course_id: strawberry.ID) -> EnrollmentType:
+async def enroll(info: Info, course_id: CourseId) -> EnrollmentType:
     row = await enrollments.enroll_self(info.context.viewer, decode_id("Course", course_id))
     return EnrollmentType.from_model(row)
 
 
 async def assign_course(
-    info: Info, course_id: strawberry.ID, user_ids: list[strawberry.ID]
+    info: Info,
+    course_id: CourseId,
+    user_ids: Annotated[
+        list[strawberry.ID],
+        strawberry.argument(
+            description="Employees of your company (User.id): at least one, at most 500 by "
+            "default; repeated ones count once."
+        ),
+    ],
 ) -> list[EnrollmentType]:
     context = info.context
     rows = await enrollments.assign_course(
@@ -85,7 +99,7 @@ async def assign_course(
     return [EnrollmentType.from_model(row) for row in rows]
 
 
-async def remove_enrollment(info: Info, enrollment_id: strawberry.ID) -> bool:
+async def remove_enrollment(info: Info, enrollment_id: EnrollmentId) -> bool:
     context = info.context
     await enrollments.remove_enrollment(
         context.viewer, decode_id("Enrollment", enrollment_id), clock=context.clock
@@ -95,10 +109,25 @@ async def remove_enrollment(info: Info, enrollment_id: strawberry.ID) -> bool:
 
 async def record_video_progress(
     info: Info,
-    enrollment_id: strawberry.ID,
-    lesson_id: strawberry.ID,
-    from_second: float,
-    to_second: float,
+    enrollment_id: EnrollmentId,
+    lesson_id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="A video lesson of the enrollment's course (Lesson.id)."),
+    ],
+    from_second: Annotated[
+        float,
+        strawberry.argument(
+            description="Where the watched span starts, in seconds from the start of the "
+            "video: 0 or more, before the end of the video."
+        ),
+    ],
+    to_second: Annotated[
+        float,
+        strawberry.argument(
+            description="Where the watched span ends, in seconds: not before fromSecond; "
+            "beyond the end of the video counts as the end."
+        ),
+    ],
 ) -> ProgressResult:
     context = info.context
     outcome = await progress.record_video_progress(
@@ -114,7 +143,14 @@ async def record_video_progress(
 
 
 async def complete_lesson(
-    info: Info, enrollment_id: strawberry.ID, lesson_id: strawberry.ID
+    info: Info,
+    enrollment_id: EnrollmentId,
+    lesson_id: Annotated[
+        strawberry.ID,
+        strawberry.argument(
+            description="A reading or activity of the enrollment's course (Lesson.id)."
+        ),
+    ],
 ) -> ProgressResult:
     context = info.context
     outcome = await progress.complete_lesson(
@@ -129,9 +165,18 @@ async def complete_lesson(
 
 async def submit_quiz(
     info: Info,
-    enrollment_id: strawberry.ID,
-    lesson_id: strawberry.ID,
-    answers: list[QuizAnswerInput],
+    enrollment_id: EnrollmentId,
+    lesson_id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="A quiz of the enrollment's course (Lesson.id)."),
+    ],
+    answers: Annotated[
+        list[QuizAnswerInput],
+        strawberry.argument(
+            description="One answer per question, each question at most once; a question "
+            "left out counts as wrong."
+        ),
+    ],
 ) -> QuizResult:
     context = info.context
     if len(answers) > MAX_ANSWERS:
@@ -164,9 +209,16 @@ async def submit_quiz(
 
 async def grant_quiz_attempts(
     info: Info,
-    enrollment_id: strawberry.ID,
-    lesson_id: strawberry.ID,
-    extra: int,
+    enrollment_id: EnrollmentId,
+    lesson_id: Annotated[
+        strawberry.ID,
+        strawberry.argument(
+            description="A quiz with an attempt limit in the enrollment's course (Lesson.id)."
+        ),
+    ],
+    extra: Annotated[
+        int, strawberry.argument(description="How many more attempts to give: 1 to 10.")
+    ],
     reason: Annotated[
         str | None,
         strawberry.argument(

@@ -12,7 +12,7 @@ from llp_gql.models import Company, Enrollment, User
 from llp_gql.schema.context import Info
 from llp_gql.schema.enums import AccountType, EnrollmentStatus, Role
 from llp_gql.schema.ids import decode_id, encode_id
-from llp_gql.schema.pagination import Connection, paginate
+from llp_gql.schema.pagination import After, Connection, First, paginate
 from llp_gql.schema.permissions import CanManageCompany
 
 if TYPE_CHECKING:
@@ -21,11 +21,19 @@ if TYPE_CHECKING:
 EnrollmentRef = Annotated["EnrollmentType", strawberry.lazy("llp_gql.schema.learning")]
 
 
-@strawberry.type(name="Company")
+@strawberry.type(
+    name="Company",
+    description="A customer organisation: its admins assign courses to its employees and "
+    "keep their certificates. Visible to its own people (User.company, Query.company); "
+    "its lists are for its admins only.",
+)
 class CompanyType:
-    id: strawberry.ID
-    name: str
-    has_logo: bool
+    id: strawberry.ID = strawberry.field(description="Opaque ID of the company.")
+    name: str = strawberry.field(description="The company's name (unique).")
+    has_logo: bool = strawberry.field(
+        description="Whether the company has a logo; it is printed on the certificates of "
+        "the courses it assigned."
+    )
     pk: strawberry.Private[int]
 
     @classmethod
@@ -37,9 +45,13 @@ class CompanyType:
             pk=row.id,
         )
 
-    @strawberry.field(permission_classes=[CanManageCompany])
+    @strawberry.field(
+        permission_classes=[CanManageCompany],
+        description="Everyone in the company, admins included, oldest account first. "
+        "For this company's admins; FORBIDDEN for everyone else.",
+    )
     async def employees(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[UserType]:
         users = await paginate(
             User.filter(company_id=self.pk),
@@ -50,14 +62,26 @@ class CompanyType:
         )
         return users
 
-    @strawberry.field(permission_classes=[CanManageCompany])
+    @strawberry.field(
+        permission_classes=[CanManageCompany],
+        description="The enrollments this company assigned, oldest first, optionally "
+        "filtered. For this company's admins; FORBIDDEN for everyone else.",
+    )
     async def enrollments(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        course_id: strawberry.ID | None = None,
-        status: EnrollmentStatus | None = None,
+        first: First = None,
+        after: After = None,
+        course_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only enrollments in this course; a malformed ID answers NOT_FOUND."
+            ),
+        ] = None,
+        status: Annotated[
+            EnrollmentStatus | None,
+            strawberry.argument(description="Only enrollments with this status."),
+        ] = None,
     ) -> Connection[EnrollmentRef]:
         from llp_gql.schema.learning import EnrollmentType
 
@@ -82,13 +106,20 @@ class CompanyType:
         )
 
 
-@strawberry.type(name="User")
+@strawberry.type(
+    name="User",
+    description="A person with an account. You see yourself (Query.me), the learners of "
+    "enrollments you may see, and, as a company admin, your company's people.",
+)
 class UserType:
-    id: strawberry.ID
-    email: str
-    name: str
-    account_type: AccountType
-    role: Role
+    id: strawberry.ID = strawberry.field(description="Opaque ID of the person.")
+    email: str = strawberry.field(description="The login email, lower-cased; unique.")
+    name: str = strawberry.field(
+        description="The name as it is printed on new certificates (issued ones keep the "
+        "name they were issued with)."
+    )
+    account_type: AccountType = strawberry.field(description="Individual or employee of a company.")
+    role: Role = strawberry.field(description="Learner, company admin or staff.")
     company_pk: strawberry.Private[int | None]
 
     @classmethod
@@ -102,7 +133,9 @@ class UserType:
             company_pk=row.company_id,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="The company the person belongs to; null for individuals and staff."
+    )
     async def company(self, info: Info) -> CompanyType | None:
         if self.company_pk is None:
             return None
@@ -110,8 +143,15 @@ class UserType:
         return CompanyType.from_model(row) if row else None
 
 
-@strawberry.type
+@strawberry.type(description="What signUp and login answer: a bearer token and its person.")
 class AuthPayload:
-    token: str
-    expires_at: datetime
-    user: UserType
+    token: str = strawberry.field(
+        description="Send it on every request as `Authorization: Bearer <token>` until "
+        "expiresAt; keep it secret. logout and logoutEverywhere end it, and so does a "
+        "password change made with another token."
+    )
+    expires_at: datetime = strawberry.field(
+        description="When the token stops working (7 days after issue by default); log in "
+        "again then."
+    )
+    user: UserType = strawberry.field(description="The person the token belongs to.")

@@ -16,12 +16,19 @@ from llp_gql.schema.ids import encode_id
 from llp_gql.schema.permissions import CanDownloadCertificate
 
 
-@strawberry.type(name="Certificate")
+@strawberry.type(
+    name="Certificate",
+    description="Issued automatically when an enrollment completes; never expires. It keeps "
+    "what was printed at issue (later renames change nothing). Whoever sees the enrollment "
+    "sees that it exists; only those with canDownload get its code and its file.",
+)
 class CertificateType:
-    id: strawberry.ID
-    issued_at: datetime
-    course_title: str
-    learner_name: str
+    id: strawberry.ID = strawberry.field(description="Opaque ID of the certificate.")
+    issued_at: datetime = strawberry.field(
+        description="When the course was completed: the date printed on the certificate."
+    )
+    course_title: str = strawberry.field(description="The course title as printed.")
+    learner_name: str = strawberry.field(description="The learner's name as printed.")
     row: strawberry.Private[Certificate]
     enrollment: strawberry.Private[Enrollment]
 
@@ -36,17 +43,28 @@ class CertificateType:
             enrollment=enrollment,
         )
 
-    @strawberry.field(description="Whether you may download it (and see its code).")
+    @strawberry.field(
+        description="Whether you may download it and see its code: the learner of a SELF "
+        "enrollment, the company's admins for an ASSIGNED one; nobody else (not the "
+        "employee, not staff)."
+    )
     def can_download(self, info: Info) -> bool:
         return access.may_download_certificate(info.context.viewer, self.enrollment)
 
-    @strawberry.field(permission_classes=[CanDownloadCertificate])
+    @strawberry.field(
+        permission_classes=[CanDownloadCertificate],
+        description="The code anyone can check with verifyCertificate (also printed, with a "
+        "QR code, on the PDF). FORBIDDEN for those who may not download: ask for it only "
+        "when canDownload is true.",
+    )
     def verification_code(self) -> str | None:
         return self.row.verification_code
 
     @strawberry.field(
         permission_classes=[CanDownloadCertificate],
-        description="A short-lived link bound to you; FORBIDDEN for those who may not download.",
+        description="A link to the PDF, signed for you and this certificate and valid for "
+        "a few minutes (5 by default): fetch it at once, do not store it. FORBIDDEN for "
+        "those who may not download: ask for it only when canDownload is true.",
     )
     def download_url(self, info: Info) -> str | None:
         context = info.context
@@ -57,13 +75,25 @@ class CertificateType:
         )
 
 
-@strawberry.type(name="CertificateVerification")
+@strawberry.type(
+    name="CertificateVerification",
+    description="The public answer about a verification code: what a certificate holder's "
+    "employer or anyone else may check, with nothing personal unless it is VALID.",
+)
 class CertificateVerificationType:
-    status: VerificationStatus
-    course_title: str | None
-    learner_name: str | None
-    issued_at: datetime | None
-    withdrawn_at: datetime | None
+    status: VerificationStatus = strawberry.field(description="What the code is worth.")
+    course_title: str | None = strawberry.field(
+        description="The course title as printed; null unless VALID."
+    )
+    learner_name: str | None = strawberry.field(
+        description="The learner's name as printed; null unless VALID."
+    )
+    issued_at: datetime | None = strawberry.field(
+        description="The completion date printed on it; null unless VALID."
+    )
+    withdrawn_at: datetime | None = strawberry.field(
+        description="When the certificate was withdrawn; null unless WITHDRAWN."
+    )
 
     @classmethod
     def from_domain(cls, found: Verification) -> CertificateVerificationType:

@@ -2,11 +2,20 @@
 
 ``strawberry.enum`` marks the class itself, so the schema uses the domain's
 enums directly: no conversion between layers, and mypy sees real types.
+
+The words clients read for each enum and each value live here, not in the
+domain: ``strawberry.enum_value`` would have to replace the domain's values, so
+the descriptions are set on the registered definition instead. A value added to
+a domain enum without its words here stops the import (``_describe``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import Enum
+
 import strawberry
+from strawberry.types.enum import has_enum_definition
 
 from llp_gql.domain.certificates import VerificationStatus
 from llp_gql.domain.state import BlockerReason, EnrollmentStatus
@@ -19,18 +28,125 @@ from llp_gql.models import (
     Role,
 )
 
-for _enum in (
+
+def _describe(enum: type[Enum], description: str, values: Mapping[str, str]) -> None:
+    """Register ``enum`` with its description and one description per value."""
+    if set(values) != set(enum.__members__):
+        raise ValueError(f"{enum.__name__}: describe exactly {sorted(enum.__members__)}")
+    registered = strawberry.enum(enum, description=description)
+    assert has_enum_definition(registered)
+    for value in registered.__strawberry_definition__.values:
+        value.description = values[value.name]
+
+
+_describe(
     AccountType,
+    "What kind of account a person has. With the enrollment's source it decides who "
+    "may download a certificate (see Certificate.canDownload).",
+    {
+        "INDIVIDUAL": "Belongs to no company: people who signed up themselves (and "
+        "staff). Individual learners enroll in courses and download their own certificates.",
+        "EMPLOYEE": "A member of one company, created by its admin: takes the courses "
+        "assigned to them; the company's admins download their certificates, they never do.",
+    },
+)
+_describe(
     Role,
+    "What a person may do beyond learning.",
+    {
+        "LEARNER": "Takes courses; nothing more.",
+        "COMPANY_ADMIN": "Manages one company (always an EMPLOYEE account): its employees, "
+        "the courses assigned to them, their progress and their certificates.",
+        "STAFF": "Operates the platform: authors and publishes courses, creates companies, "
+        "reads every enrollment (read-only support); never downloads certificates.",
+    },
+)
+_describe(
     CourseStatus,
+    "Where a course is in its life: drafts are authored, published courses are taught "
+    "and frozen, archived ones are retired.",
+    {
+        "DRAFT": "Being authored: lessons may be added. Visible to staff only; everyone "
+        "else gets NOT_FOUND.",
+        "PUBLISHED": "In the catalogue: anyone may see it, individuals enroll and admins "
+        "assign it. Its lessons can no longer change (COURSE_PUBLISHED): staff duplicate "
+        "it into a new draft instead.",
+        "ARCHIVED": "Retired: out of the catalogue and takes no new enrollments "
+        "(VALIDATION); learners already enrolled go on and may finish it.",
+    },
+)
+_describe(
     LessonKind,
+    "What a lesson is, which decides how it is completed.",
+    {
+        "VIDEO": "Completed when the watched spans cover the whole video (recordVideoProgress).",
+        "READING": "A text, completed when the learner confirms having read it (completeLesson).",
+        "ACTIVITY": "Something to do, completed when the learner confirms having done it "
+        "(completeLesson).",
+        "QUIZ": "Questions with choices, completed when an attempt reaches the pass mark "
+        "(submitQuiz).",
+    },
+)
+_describe(
     EnrollmentSource,
+    "How an enrollment came to be; it decides who may download its certificate.",
+    {
+        "SELF": "The learner (an individual) enrolled themselves; the learner downloads "
+        "the certificate and may remove the enrollment.",
+        "ASSIGNED": "A company admin assigned the course to an employee; only that "
+        "company's admins download the certificate or remove the enrollment.",
+    },
+)
+_describe(
     EnrollmentStatus,
+    "How far an enrollment is, as a whole.",
+    {
+        "NOT_STARTED": "No progress saved on any lesson yet.",
+        "IN_PROGRESS": "Some progress saved, but not every lesson is completed.",
+        "COMPLETED": "Every lesson is completed; the certificate was issued at that moment.",
+    },
+)
+_describe(
     LessonStatus,
+    "Where a learner is in one lesson. Lessons are taken in order.",
+    {
+        "LOCKED": "An earlier lesson is not completed yet; progress calls on this one "
+        "answer LESSON_LOCKED and store nothing.",
+        "AVAILABLE": "The next lesson to take, not started yet.",
+        "IN_PROGRESS": "Started but not completed: a video with a watched span, or a quiz "
+        "with at least one attempt.",
+        "COMPLETED": "Done (video covered, reading or activity confirmed, quiz passed). "
+        "Never undone.",
+    },
+)
+_describe(
     BlockerReason,
+    "Why an unfinished lesson keeps the course from completing. The blocker's detail "
+    "says the same in plain words.",
+    {
+        "NOT_STARTED": "The next lesson is a video or a quiz that has not been started.",
+        "LOCKED": "An earlier lesson must be completed first; the detail names it.",
+        "VIDEO_UNFINISHED": "A started video is not covered yet; the detail gives the "
+        "seconds watched of the total and where the first gap is.",
+        "READING_NOT_CONFIRMED": "A reading not confirmed as read yet.",
+        "ACTIVITY_NOT_DONE": "An activity not confirmed as done yet.",
+        "QUIZ_NOT_PASSED": "A quiz tried but not passed yet; the detail gives the best "
+        "score, the pass mark and the attempts left.",
+        "QUIZ_ATTEMPTS_EXHAUSTED": "A quiz with no attempt left; the detail says who can "
+        "grant more (grantQuizAttempts).",
+    },
+)
+_describe(
     VerificationStatus,
-):
-    _ = strawberry.enum(_enum)
+    "What a verification code is worth.",
+    {
+        "VALID": "A certificate with this code exists; the course, the learner's name and "
+        "the issue date are given as printed on it.",
+        "WITHDRAWN": "A certificate had this code but was withdrawn (its enrollment or its "
+        "learner's account was removed); only the withdrawal date is given.",
+        "UNKNOWN": "No certificate ever had this code.",
+    },
+)
 
 __all__ = [
     "AccountType",

@@ -1,14 +1,21 @@
 """DataLoaders, created per request (never at module level), so that lists cost
-a constant number of queries however long they are."""
+a constant number of queries however long they are.
+
+They are also the request's one cache: what a resolver fetched up front (the
+dashboard's prefetch) or a mutation computed (the state it returns) is primed
+here, and the fields read it back with ``ready`` without awaiting anything.
+"""
 
 from __future__ import annotations
 
+from asyncio import Future
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from llp_gql.domain import state as domain_state
 from llp_gql.models import (
     Certificate,
     Choice,
@@ -49,6 +56,20 @@ def _many(rows: Iterable[R], keys: Sequence[int], key: Callable[[R], int]) -> li
     return [grouped.get(k, []) for k in keys]
 
 
+def _enrollment_id(enrollment: Enrollment) -> int:
+    return enrollment.id
+
+
+def ready(loader: DataLoader[K, R], key: K) -> Future[R] | None:
+    """The loader's answer for ``key`` when it is already there (primed or loaded),
+    else None. A field that finds it returns the value at once: on long lists a
+    coroutine per field costs more than the field itself."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return None
+    return future
+
+
 class Loaders:
     def __init__(self) -> None:
         self.user = DataLoader(self._users)
@@ -59,9 +80,13 @@ class Loaders:
         self.choices_by_question = DataLoader(self._choices)
         self.progress_by_enrollment = DataLoader(self._progress)
         self.certificate_by_enrollment = DataLoader(self._certificates)
-        self.enrollment_by_learner_course: dict[tuple[int, int], Enrollment | None] = {}
+        # Loaded with the row (the state needs its course and source), cached by its id:
+        # the fields of one enrollment, and every object of it in the request, share one
+        # computation. A mutation primes the state it computed (``force``: it is newer).
+        self.state_of_enrollment: DataLoader[Enrollment, domain_state.EnrollmentState] = DataLoader(
+            self._states, cache_key_fn=_enrollment_id
+        )
         self.enrolled_course_ids: set[int] | None = None
-        self.cache: dict[str, Any] = {}
 
     @staticmethod
     async def _users(keys: list[int]) -> list[User | None]:
@@ -100,6 +125,16 @@ class Loaders:
     async def _certificates(keys: list[int]) -> list[Certificate | None]:
         rows = await Certificate.filter(enrollment_id__in=keys).only(*CERTIFICATE_FIELDS)
         return _one(rows, keys, lambda c: c.enrollment_id)
+
+    async def _states(self, keys: list[Enrollment]) -> list[domain_state.EnrollmentState]:
+        # Through the loaders above: one query for the lessons, one for the progress,
+        # however many enrollments ask at once.
+        lessons = await self.lessons_by_course.load_many([e.course_id for e in keys])
+        progress = await self.progress_by_enrollment.load_many([e.id for e in keys])
+        return [
+            domain_state.compute_state(ls, rows, source=e.source)
+            for e, ls, rows in zip(keys, lessons, progress, strict=True)
+        ]
 
     def prime_users(self, users: Iterable[User]) -> None:
         for user in users:

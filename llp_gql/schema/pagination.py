@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from tortoise.queryset import QuerySet
@@ -16,25 +16,58 @@ from llp_gql.schema.ids import parse_pk
 T = TypeVar("T")
 M = TypeVar("M")
 
+# The paging arguments of every list, described once.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size: 0 to the server's maximum (100 by default); more answers "
+        "PAGE_TOO_LARGE. Omitted: 20."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Read the items after this cursor (the previous page's "
+        "pageInfo.endCursor); omitted: from the start. A malformed cursor answers VALIDATION."
+    ),
+]
 
-@strawberry.type
+
+@strawberry.type(description="Where a page sits in the whole list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Whether more items follow: ask again with after = endCursor."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Whether items come before this page (true when `after` was given)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the first item of the page; null when the page is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the last item of the page, to pass as `after` for the "
+        "next page; null when the page is empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="Opaque position of this item: pass it as `after` to read the items "
+        "that follow it."
+    )
+    node: T = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A page of a list, oldest first (Relay-style). Read the first page without "
+    "`after`, then pass pageInfo.endCursor as `after` while pageInfo.hasNextPage is true. "
+    "`first` is the page size: 0 to the server's maximum (100 by default); more answers "
+    "PAGE_TOO_LARGE, a negative one or a bad cursor VALIDATION."
+)
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="How to read the next page.")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many items match, across all pages.")
