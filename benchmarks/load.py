@@ -27,6 +27,8 @@ class StaticLoad:
     path: str
     body: str | None = None
     token: str | None = None
+    # A browser session (B11's pages): sent as the llp_session cookie.
+    session: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ class LoadTool:
                 load.path,
                 body,
                 load.token or "-",
+                load.session or "-",
             ]
         lines = [load.path, load.mode, load.document]
         lines += [f"{s.token} {s.enrollment} {s.lesson}" for s in load.slots]
@@ -221,6 +224,7 @@ class LoadTool:
                 "path": load.path,
                 "body": load.body,
                 "token": load.token,
+                "session": load.session,
             }
         else:
             spec["heartbeat"] = {

@@ -24,10 +24,19 @@ from collections.abc import Callable
 from typing import Any
 
 
-def _request(method: str, path: str, host: str, token: str | None, body: bytes | None) -> bytes:
+def _request(
+    method: str,
+    path: str,
+    host: str,
+    token: str | None,
+    body: bytes | None,
+    session: str | None = None,
+) -> bytes:
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Accept: application/json"]
     if token:
         lines.append(f"Authorization: Bearer {token}")
+    if session:
+        lines.append(f"Cookie: llp_session={session}")
     if body is not None:
         lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
@@ -35,7 +44,9 @@ def _request(method: str, path: str, host: str, token: str | None, body: bytes |
 
 def _static(spec: dict[str, Any], host: str) -> Callable[[int], Callable[[], bytes]]:
     body = spec["body"].encode() if spec.get("body") is not None else None
-    prepared = _request(spec["method"], spec["path"], host, spec.get("token"), body)
+    prepared = _request(
+        spec["method"], spec["path"], host, spec.get("token"), body, spec.get("session")
+    )
     return lambda _index: lambda: prepared
 
 

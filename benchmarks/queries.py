@@ -25,6 +25,22 @@ DASHBOARD_LESSONS = (
 }"""
 )
 
+# B11: what the learner app's lesson page shows, through GraphQL: the enrollment with
+# every lesson's state (the list beside the player), the open lesson's content, the
+# blockers and the certificate.
+LESSON_PAGE = (
+    """query LessonPage($e: ID!) {
+  enrollment(id: $e) {"""
+    + _ENROLLMENT
+    + """
+    lessons {
+      lesson { id position kind title durationSeconds videoUrl body }
+      status coveredSeconds bestScorePercent attemptsUsed attemptsLeft completedAt
+    }
+  }
+}"""
+)
+
 # B2: the video heartbeat.
 HEARTBEAT = """mutation Heartbeat($e: ID!, $l: ID!, $from: Float!, $to: Float!) {
   recordVideoProgress(enrollmentId: $e, lessonId: $l, fromSecond: $from, toSecond: $to) {

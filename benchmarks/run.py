@@ -1,4 +1,4 @@
-"""The benchmark harness of BENCHMARKS.md (B1-B8): ``python -m benchmarks.run``.
+"""The benchmark harness of BENCHMARKS.md (B1-B8, B11): ``python -m benchmarks.run``.
 
 For each database it seeds a fresh one, starts the real server with uvicorn
 (``benchmarks.server:app``: the app plus the baseline endpoints) pinned to
@@ -45,7 +45,7 @@ from benchmarks.load import HeartbeatLoad, Load, LoadResult, LoadTool, StaticLoa
 from benchmarks.seed import Manifest
 from llp_gql.schema.ids import decode_id
 
-SCENARIOS = ("B1", "B1+", "B2", "B3", "B4", "B5", "B6", "B7", "B8")
+SCENARIOS = ("B1", "B1+", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B11")
 SERVER_CORE = 0
 LOAD_CORE = 1
 MARK = "BENCH_JSON "
@@ -432,6 +432,34 @@ class Bench:
             )
         )
 
+    def b11(self, server: Server) -> None:
+        """The learner app's pages (HTML, browser session) against the same data through
+        GraphQL (bearer token): My learning vs B1's dashboard, the lesson page vs
+        ``enrollment(id)`` with every lesson's state."""
+        m = self.manifest
+        log(f"{self.db}: B11 learner pages")
+        pages = (
+            ("My learning", "/learn/", {"query": queries.DASHBOARD}),
+            (
+                "lesson page",
+                m.lesson_page,
+                {"query": queries.LESSON_PAGE, "variables": {"e": m.lesson_enrollment}},
+            ),
+        )
+        for name, path, document in pages:
+            body = json.dumps(document)
+
+            def make(arm: str, path: str = path, body: str = body) -> Load:
+                if arm == "html":
+                    return StaticLoad("GET", path, None, session=m.dashboard_session)
+                return StaticLoad("POST", "/graphql", body, m.dashboard_token)
+
+            result = side_by_side(
+                self.tool, server.url, make, self.config, arms=("html", "graphql")
+            )
+            scenario = f"learner app {name} (HTML) / the same data through GraphQL"
+            self.rows.append(_ratio_row("B11", self.db, scenario, 0.8, result))
+
     def b6(self, server: Server) -> None:
         log(f"{self.db}: B6 last lesson vs earlier lesson")
         earlier: list[float] = []
@@ -602,6 +630,7 @@ class Bench:
                     ("B3", self.b3),
                     ("B6", self.b6),
                     ("B7", self.b7),
+                    ("B11", self.b11),
                 ):
                     self.attempt(rid, functools.partial(scenario, server))
             finally:

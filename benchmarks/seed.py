@@ -114,6 +114,10 @@ class CompletionSlot:
 class Manifest:
     database_url: str
     dashboard_token: str = ""  # B1: 10 enrollments x 10 lessons
+    # B11: the same learner's browser session, and one of their lessons for the player page
+    dashboard_session: str = ""
+    lesson_page: str = ""  # /learn/enrollments/<id>/lessons/<id>
+    lesson_enrollment: str = ""  # the enrollment's GraphQL id
     dashboard50_token: str = ""  # B4: 50 enrollments
     heartbeats: list[HeartbeatSlot] = field(default_factory=list)
     completions: list[CompletionSlot] = field(default_factory=list)
@@ -370,6 +374,14 @@ async def seed(settings: Settings, plan: SeedPlan) -> Manifest:
         await _progress_pattern(enrollments, lessons, learner, by_id, individual_pdfs)
         issued = await auth.issue_token(learner, settings=settings)
         setattr(manifest, attribute, issued.token)
+        if count == 10:
+            session = await auth.issue_token(learner, settings=settings, kind=auth.SESSION)
+            manifest.dashboard_session = session.token
+            # A part-way enrollment's video lesson: the player page at its busiest.
+            open_ = enrollments[-1]
+            video = lessons[open_.course_id][0]
+            manifest.lesson_page = f"/learn/enrollments/{open_.id}/lessons/{video.id}"
+            manifest.lesson_enrollment = encode_id("Enrollment", open_.id)
 
     # B2 / B8: one learner per connection, each with a very long video.
     [video_course] = await _courses(
