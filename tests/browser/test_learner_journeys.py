@@ -360,3 +360,30 @@ def _fits_and_passes(page: Any, server: LiveServer, name: str) -> None:
     overflow = page.evaluate(SIDEWAYS)
     assert overflow <= 1, f"{name} scrolls sideways by {overflow} px"
     check(page, server, name)
+
+
+def test_without_javascript_an_employee_reads_passes_and_completes(
+    browser: Any, live_server: LiveServer, seeded: Seeded
+) -> None:
+    # given a browser with JavaScript off, and an employee with "Feedback That Lands"
+    # assigned (a reading, then a quiz) in the showcase data
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "ed@acme.example")
+        # when they follow plain links and submit plain forms
+        page.get_by_role("link", name="Feedback That Lands", exact=True).click()
+        page.get_by_role("link", name="Start: The feedback model").click()
+        page.get_by_role("button", name="I have read this").click()
+        page.get_by_role("link", name="Next lesson").click()
+        assert "Pass mark\n100%" in page.locator(".facts").inner_text()
+        page.get_by_role("link", name="Start the quiz").click()
+        page.get_by_label("The situation").check()
+        page.get_by_role("button", name="Submit answers").click()
+        # then the course is complete and the company keeps the certificate
+        page.get_by_role("heading", name="Course completed").wait_for()
+        assert "your company keeps your certificate" in page.locator("main").inner_text()
+        assert page.evaluate(SIDEWAYS) <= 1
+        screenshot(page, "learn-no-javascript-phone")
+    finally:
+        context.close()
