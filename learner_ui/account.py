@@ -9,7 +9,6 @@ CSRF pair (see ``admin_ui.csrf``), its cookie scoped to ``/learn``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,11 +16,8 @@ from starlette.responses import Response
 from admin_ui import csrf, sessions
 from learner_ui import web
 from llp_gql.client_address import client_address
-from llp_gql.domain import accounts, auth
+from llp_gql.domain import access, accounts, auth
 from llp_gql.errors import LLPError, RateLimited
-
-if TYPE_CHECKING:
-    from llp_gql.models import User
 
 MAX_EMAIL = 254
 MAX_NAME = 400
@@ -172,7 +168,7 @@ async def forgot(request: Request) -> Response:
 
 
 @web.page
-async def signout(request: Request, user: User) -> Response:
+async def signout(request: Request, user: access.Actor) -> Response:
     session = sessions.current(request)
     if session is not None:
         _ = await auth.logout(session.token)
@@ -186,12 +182,12 @@ def _account(request: Request, errors: dict[str, str] | None = None, status: int
 
 
 @web.page
-async def account_page(request: Request, user: User) -> Response:
+async def account_page(request: Request, user: access.Actor) -> Response:
     return _account(request)
 
 
 @web.page
-async def change_password(request: Request, user: User) -> Response:
+async def change_password(request: Request, user: access.Actor) -> Response:
     form = await web.read_form(request)
     new = web.text(form, "new_password", limit=MAX_PASSWORD)
     if new != web.text(form, "confirm_password", limit=MAX_PASSWORD):
@@ -214,7 +210,7 @@ async def change_password(request: Request, user: User) -> Response:
 
 
 @web.page
-async def signout_everywhere(request: Request, user: User) -> Response:
+async def signout_everywhere(request: Request, user: access.Actor) -> Response:
     _ = await auth.logout_everywhere(user, clock=web.clock_of(request))
     response = web.redirect("/learn/signin?done=signed-out-everywhere")
     sessions.clear_cookie(response, request)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -12,12 +10,9 @@ from llp_gql.certs.links import download_url
 from llp_gql.domain import access, enrollments, learning_pages
 from llp_gql.errors import ValidationFailed
 
-if TYPE_CHECKING:
-    from llp_gql.models import User
-
 
 @web.page
-async def my_learning(request: Request, user: User) -> Response:
+async def my_learning(request: Request, user: access.Actor) -> Response:
     items = await learning_pages.my_learning(user, web.settings_of(request))
     return web.render(
         request,
@@ -27,7 +22,7 @@ async def my_learning(request: Request, user: User) -> Response:
 
 
 @web.page
-async def catalogue(request: Request, user: User) -> Response:
+async def catalogue(request: Request, user: access.Actor) -> Response:
     entries = await learning_pages.catalogue(user)
     return web.render(
         request,
@@ -37,7 +32,7 @@ async def catalogue(request: Request, user: User) -> Response:
 
 
 @web.page
-async def enroll(request: Request, user: User) -> Response:
+async def enroll(request: Request, user: access.Actor) -> Response:
     form = await web.read_form(request)
     course_id = web.int_or_none(form.get("course_id"))
     if course_id is None:
@@ -47,7 +42,7 @@ async def enroll(request: Request, user: User) -> Response:
 
 
 @web.page
-async def course(request: Request, user: User) -> Response:
+async def course(request: Request, user: access.Actor) -> Response:
     view = await learning_pages.learning(
         user, request.path_params["enrollment_id"], web.settings_of(request)
     )
@@ -55,7 +50,7 @@ async def course(request: Request, user: User) -> Response:
 
 
 @web.page
-async def certificate_download(request: Request, user: User) -> Response:
+async def certificate_download(request: Request, user: access.Actor) -> Response:
     """A fresh signed link each time, so a page left open never offers a dead one."""
     certificate = await access.access_certificate_for_download(
         user, request.path_params["certificate_id"]

@@ -10,21 +10,17 @@ Video reports follow docs/video-protocol.md; the player is ``static/player.js``.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from learner_ui import web, words
-from llp_gql.domain import learning_pages, progress, quizzes
+from llp_gql.domain import access, learning_pages, progress, quizzes
 from llp_gql.domain.learning_pages import LessonView, QuestionView
 from llp_gql.domain.progress import VideoReport
 from llp_gql.errors import ImplausibleProgress, LLPError, ValidationFailed
 from llp_gql.security_headers import DEFAULT_CSP
-
-if TYPE_CHECKING:
-    from llp_gql.models import User
 
 MAX_SECOND = 10**7  # far past any video; keeps floats from the form finite and sane
 
@@ -48,7 +44,7 @@ def _media_policy(video_url: str | None) -> dict[str, str]:
     return {"Content-Security-Policy": f"{DEFAULT_CSP}; media-src 'self' {origin}"}
 
 
-async def _view(request: Request, user: User) -> LessonView:
+async def _view(request: Request, user: access.Actor) -> LessonView:
     enrollment_id, lesson_id = _ids(request)
     return await learning_pages.lesson(user, enrollment_id, lesson_id, web.settings_of(request))
 
@@ -71,7 +67,7 @@ def _render(
 
 
 @web.page
-async def lesson_page(request: Request, user: User) -> Response:
+async def lesson_page(request: Request, user: access.Actor) -> Response:
     view = await _view(request, user)
     if view.lesson.lesson.kind == "QUIZ":
         # The number of questions is shown before starting (DESIGN.md section 3).
@@ -81,7 +77,7 @@ async def lesson_page(request: Request, user: User) -> Response:
 
 
 @web.page
-async def confirm(request: Request, user: User) -> Response:
+async def confirm(request: Request, user: access.Actor) -> Response:
     """'I have read this' / 'I have done this'; LESSON_LOCKED stores nothing."""
     enrollment_id, lesson_id = _ids(request)
     await web.read_form(request)
@@ -96,7 +92,7 @@ async def confirm(request: Request, user: User) -> Response:
 
 
 @web.page
-async def quiz_page(request: Request, user: User) -> Response:
+async def quiz_page(request: Request, user: access.Actor) -> Response:
     view = await _view(request, user)
     if view.lesson.lesson.kind != "QUIZ" or view.lesson.status in ("LOCKED", "COMPLETED"):
         return web.redirect(lesson_url(view))
@@ -119,7 +115,7 @@ def _answers(form: object, questions: list[QuestionView]) -> dict[int, list[int]
 
 
 @web.page
-async def quiz_submit(request: Request, user: User) -> Response:
+async def quiz_submit(request: Request, user: access.Actor) -> Response:
     view = await _view(request, user)
     form = await web.read_form(request)
     questions = await learning_pages.quiz_questions(view.lesson.lesson)
@@ -175,7 +171,7 @@ def _report_json(report: VideoReport | None, lesson_done: bool, course_done: boo
 
 
 @web.page
-async def video_progress(request: Request, user: User) -> Response:
+async def video_progress(request: Request, user: access.Actor) -> Response:
     """One report of docs/video-protocol.md, answered in JSON for ``player.js``."""
     enrollment_id, lesson_id = _ids(request)
     try:

@@ -22,7 +22,7 @@ import math
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -37,9 +37,6 @@ from learner_ui import words
 from llp_gql.domain import access
 from llp_gql.errors import Forbidden, LLPError, NotFound, Unauthenticated
 from llp_gql.settings import Settings
-
-if TYPE_CHECKING:
-    from llp_gql.models import User
 
 HTMX_VERSION = "2.0.11"  # the admin UI's pinned htmx, copied with its licence into static/
 MAX_FORM_FIELDS = 300
@@ -109,9 +106,9 @@ def is_partial(request: Request) -> bool:
 
 def csrf_token_for(request: Request) -> str:
     session = sessions.current(request)
-    if session is None or not session.token_row.csrf_secret:
+    if session is None or not session.csrf_secret:
         return ""
-    return csrf.session_token(settings_of(request).secret_key, session.token_row.csrf_secret)
+    return csrf.session_token(settings_of(request).secret_key, session.csrf_secret)
 
 
 NOTICES = {
@@ -242,11 +239,11 @@ def int_or_none(raw: object) -> int | None:
 
 # -- the wrapper ---------------------------------------------------------------------------
 
-Handler = Callable[[Request, "User"], Awaitable[Response]]
+Handler = Callable[[Request, access.Actor], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def learner(user: User) -> bool:
+def learner(user: access.Actor) -> bool:
     """Learners and company admins take courses here; staff work in /admin."""
     return not access.is_staff(user)
 
@@ -255,9 +252,7 @@ async def _csrf_ok(request: Request, session: sessions.Session) -> bool:
     offered = request.headers.get(csrf.HEADER)
     if offered is None:
         offered = text(await read_form(request), csrf.FIELD, limit=200) or None
-    return csrf.session_token_ok(
-        settings_of(request).secret_key, session.token_row.csrf_secret, offered
-    )
+    return csrf.session_token_ok(settings_of(request).secret_key, session.csrf_secret, offered)
 
 
 def page(handler: Handler) -> Endpoint:
