@@ -31,11 +31,15 @@ async def test_enqueue_is_idempotent_and_joins_the_callers_transaction(
     # given a job enqueued twice with the same key
     await queue.enqueue("mail.send", {"n": 1}, key="k1", clock=clock)
     await queue.enqueue("mail.send", {"n": 2}, key="k1", clock=clock)
+
     # and one enqueued in a transaction that rolls back
-    with pytest.raises(Boom):
+    async def change_that_fails() -> None:
         async with in_transaction() as connection:
             await queue.enqueue("mail.send", {}, key="k2", connection=connection, clock=clock)
             raise Boom("the change failed")
+
+    with pytest.raises(Boom):
+        await change_that_fails()
     # then one job exists, with the first payload
     jobs = await Job.all()
     assert [(j.key, j.payload, j.state) for j in jobs] == [("k1", {"n": 1}, JobState.QUEUED)]
