@@ -35,8 +35,12 @@ run_pytest() {
   return "$code"
 }
 
+# Two pytest-xdist workers (LLP_TEST_WORKERS to change): the suite waits on the
+# database and the browser as much as on the CPU.
+WORKERS=${LLP_TEST_WORKERS:-2}
+
 echo "== tests on SQLite"
-run_pytest -q -p no:cacheprovider
+run_pytest -q -p no:cacheprovider -n "$WORKERS"
 
 # One database for the run, emptied before each test (see tests/conftest.py); the
 # process id keeps two runs on one server apart. A "{}" in the name instead gives
@@ -45,4 +49,5 @@ PG_URL=${LLP_CI_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/llp_test_$$}
 echo "== tests on PostgreSQL"
 # Browser tests and the suites that start their own servers on their own databases
 # (both dialects already) ran in the first pass.
-LLP_TEST_DATABASE_URL="$PG_URL" run_pytest -q -p no:cacheprovider -m "not browser and not processes"
+LLP_TEST_DATABASE_URL="$PG_URL" run_pytest -q -p no:cacheprovider -n "$WORKERS" \
+  -m "not browser and not processes"

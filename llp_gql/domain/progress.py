@@ -203,7 +203,8 @@ def _video_change(
             f"{wait:.1f} s, or send a shorter span.",
             claimable_seconds=round(claimable, 3),
             retry_after_seconds=round(wait, 3),
-            accepted_to_second=span[0],
+            # Where the covered part that holds the span's start ends: report from there.
+            accepted_to_second=spans.covered_to(before, span),
         )
     merged = before
     for piece in accepted:
