@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from tortoise.transactions import in_transaction
@@ -35,13 +35,12 @@ def _digest(token: str) -> str:
 
 
 def reset_link(token: str, settings: Settings) -> str:
+    """The address mailed to the person: the learner app's reset page with the token."""
     return f"{settings.public_base_url}{RESET_PATH}?{urlencode({'token': token})}"
 
 
-async def _throttle(
-    key: str, *, limit: int, now_clock: Clock, limit_code: str, message: str
-) -> None:
-    if await ratelimit.count(key, now_clock()) > limit:
+async def _throttle(key: str, *, limit: int, now: datetime, limit_code: str, message: str) -> None:
+    if await ratelimit.count(key, now) > limit:
         raise RateLimited(message, limit=limit_code)
 
 
@@ -61,7 +60,7 @@ async def request_reset(
         await _throttle(
             f"reset-ip:{client_address[:64]}",
             limit=settings.reset_requests_per_address,
-            now_clock=lambda: now,
+            now=now,
             limit_code="PASSWORD_RESET_PER_ADDRESS",
             message="Too many password reset requests from this address; wait a minute.",
         )
@@ -69,7 +68,7 @@ async def request_reset(
     await _throttle(
         f"reset-account:{hashlib.sha256(address.encode()).hexdigest()[:32]}",
         limit=settings.reset_requests_per_account,
-        now_clock=lambda: now,
+        now=now,
         limit_code="PASSWORD_RESET_PER_ACCOUNT",
         message="Too many password reset requests for this email; wait a minute.",
     )
