@@ -9,10 +9,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin_ui import sessions, web
-from llp_gql.domain import auth
+from admin_ui import app_state, forms, rendering, sessions, web
+from llp_gql.domain import access, auth
 from llp_gql.errors import LLPError, RateLimited
-from llp_gql.models import User
 
 MAX_PASSWORD = 1024  # longer than the policy allows, so the domain says what is wrong
 # The domain names the GraphQL arguments; the form names its own fields.
@@ -20,20 +19,20 @@ FIELDS = {"currentPassword": "current_password", "newPassword": "new_password"}
 
 
 def _page(request: Request, errors: dict[str, str] | None = None, status: int = 200) -> Response:
-    return web.render(request, "account.html", {"errors": errors or {}}, status=status)
+    return rendering.render(request, "account.html", {"errors": errors or {}}, status=status)
 
 
 @web.page(web.admin_or_staff)
-async def account_page(request: Request, user: User) -> Response:
+async def account_page(request: Request, user: access.Actor) -> Response:
     return _page(request)
 
 
 @web.page(web.admin_or_staff)
-async def change_password(request: Request, user: User) -> Response:
-    form = await web.read_form(request)
-    current = web.text(form, "current_password", limit=MAX_PASSWORD)
-    new = web.text(form, "new_password", limit=MAX_PASSWORD)
-    if new != web.text(form, "confirm_password", limit=MAX_PASSWORD):
+async def change_password(request: Request, user: access.Actor) -> Response:
+    form = await forms.read_form(request)
+    current = forms.text(form, "current_password", limit=MAX_PASSWORD)
+    new = forms.text(form, "new_password", limit=MAX_PASSWORD)
+    if new != forms.text(form, "confirm_password", limit=MAX_PASSWORD):
         return _page(request, {"confirm_password": "The two new passwords differ."}, 422)
     session = sessions.current(request)
     try:
@@ -42,20 +41,20 @@ async def change_password(request: Request, user: User) -> Response:
             current,
             new,
             keep_token=session.token if session else None,
-            settings=web.settings_of(request),
-            clock=web.clock_of(request),
+            settings=app_state.settings_of(request),
+            clock=app_state.clock_of(request),
         )
     except RateLimited as exc:
         return _page(request, {"__all__": exc.message}, 429)
     except LLPError as exc:
         field = FIELDS.get(exc.field or "", "__all__")
         return _page(request, {field: exc.message}, 422)
-    return web.redirect("/admin/account?done=password-changed")
+    return rendering.redirect("/admin/account?done=password-changed")
 
 
 @web.page(web.admin_or_staff)
-async def logout_everywhere(request: Request, user: User) -> Response:
-    _ = await auth.logout_everywhere(user, clock=web.clock_of(request))
-    response = web.redirect("/admin/login?done=logged-out-everywhere")
+async def logout_everywhere(request: Request, user: access.Actor) -> Response:
+    _ = await auth.logout_everywhere(user, clock=app_state.clock_of(request))
+    response = rendering.redirect("/admin/login?done=logged-out-everywhere")
     sessions.clear_cookie(response, request)
     return response

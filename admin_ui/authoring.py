@@ -9,22 +9,12 @@ from collections.abc import Sequence
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from tortoise.functions import Count
 
-from admin_ui import web
+from admin_ui import app_state, forms, paging, rendering, web
 from admin_ui.employees import search_term
 from llp_gql.domain import access, courses
+from llp_gql.domain.courses import CourseStatus, LessonKind
 from llp_gql.errors import LLPError, ValidationFailed
-from llp_gql.models import (
-    Choice,
-    Course,
-    CourseStatus,
-    Enrollment,
-    Lesson,
-    LessonKind,
-    Question,
-    User,
-)
 
 PAGE_SIZE = 20
 DEFAULT_QUESTION_ROWS = 3
@@ -70,74 +60,53 @@ def _status_filter(raw: str) -> CourseStatus | None:
 
 
 @web.page(web.staff)
-async def course_list(request: Request, user: User) -> Response:
+async def course_list(request: Request, user: access.Actor) -> Response:
     q = search_term(request)
     status = _status_filter(request.query_params.get("status", ""))
-    query = Course.all()
-    if status is not None:
-        query = query.filter(status=status)
-    if q:
-        query = query.filter(title__icontains=q)
-    pager = web.pager(request, await query.count(), PAGE_SIZE)
-    rows = (
-        await query.annotate(lesson_count=Count("lessons"))
-        .order_by("-created_at", "-id")
-        .offset(pager.offset)
-        .limit(pager.size)
-    )
-    enrolled: dict[int, int] = dict.fromkeys((c.id for c in rows), 0)
-    for course_id in await web.ids(Enrollment.filter(course_id__in=list(enrolled)), "course_id"):
-        enrolled[course_id] += 1
-    return web.render(
+    found = await courses.course_rows(user, q, status, paging.requested_page(request), PAGE_SIZE)
+    return rendering.render(
         request,
         "staff_courses.html",
         {
-            "rows": [(c, getattr(c, "lesson_count", 0), enrolled[c.id]) for c in rows],
+            "rows": [(r.course, r.lessons, r.enrollments) for r in found.items],
             "q": q,
             "status": status.value if status else "",
             "statuses": [s.value for s in CourseStatus],
-            "pager": pager,
+            "pager": paging.pager(request, found),
         },
     )
 
 
 @web.page(web.staff)
-async def course_new(request: Request, user: User) -> Response:
+async def course_new(request: Request, user: access.Actor) -> Response:
     if request.method == "GET":
-        return web.render(request, "staff_course_new.html", {"values": {}, "errors": {}})
-    form = await web.read_form(request)
-    values = {name: web.text(form, name) for name in COURSE_FIELDS}
+        return rendering.render(request, "staff_course_new.html", {"values": {}, "errors": {}})
+    form = await forms.read_form(request)
+    values = {name: forms.text(form, name) for name in COURSE_FIELDS}
     try:
         course = await courses.create_course(user, values["title"], values["description"])
     except LLPError as exc:
-        return web.render(
+        return rendering.render(
             request,
             "staff_course_new.html",
-            {"values": values, "errors": web.errors_of(exc, COURSE_FIELDS)},
+            {"values": values, "errors": forms.errors_of(exc, COURSE_FIELDS)},
             status=422,
         )
-    return web.redirect(f"/admin/staff/courses/{course.id}?done=course-created")
+    return rendering.redirect(f"/admin/staff/courses/{course.id}?done=course-created")
 
 
 # -- the editor ----------------------------------------------------------------------------
 
 
-async def _outline(course: Course) -> list[dict[str, object]]:
+async def _outline(user: access.Actor, course: courses.Course) -> list[dict[str, object]]:
     """Lessons with their questions and choices (answer keys included: staff only)."""
-    lessons = await Lesson.filter(course_id=course.id).order_by("position")
-    questions = await Question.filter(lesson_id__in=[x.id for x in lessons]).order_by("position")
-    choices = await Choice.filter(question_id__in=[q.id for q in questions]).order_by("position")
     return [
         {
-            "lesson": lesson,
-            "kind_label": KIND_LABELS[lesson.kind],
-            "questions": [
-                (question, [c for c in choices if c.question_id == question.id])
-                for question in questions
-                if question.lesson_id == lesson.id
-            ],
+            "lesson": item.lesson,
+            "kind_label": KIND_LABELS[item.lesson.kind],
+            "questions": item.questions,
         }
-        for lesson in lessons
+        for item in await courses.outline(user, course)
     ]
 
 
@@ -149,14 +118,14 @@ def _kind(raw: str | None) -> LessonKind:
 
 
 def _rows(raw: str | None) -> int:
-    rows = web.int_or_none(raw) or DEFAULT_QUESTION_ROWS
+    rows = forms.int_or_none(raw) or DEFAULT_QUESTION_ROWS
     return min(max(rows, 1), MAX_QUESTION_ROWS)
 
 
 async def _editor(
     request: Request,
-    user: User,
-    course: Course,
+    user: access.Actor,
+    course: courses.Course,
     *,
     kind: LessonKind,
     rows: int,
@@ -164,14 +133,14 @@ async def _editor(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    return web.render(
+    return rendering.render(
         request,
         "staff_course.html",
         {
             "course": course,
-            "outline": await _outline(course),
+            "outline": await _outline(user, course),
             "is_draft": course.status == CourseStatus.DRAFT,
-            "enrollments": await Enrollment.filter(course_id=course.id).count(),
+            "enrollments": await courses.enrollment_count(course),
             "kind": kind.value,
             "kinds": [(k.value, label) for k, label in KIND_LABELS.items()],
             "question_rows": range(1, rows + 1),
@@ -186,7 +155,7 @@ async def _editor(
 
 
 @web.page(web.staff)
-async def course_editor(request: Request, user: User) -> Response:
+async def course_editor(request: Request, user: access.Actor) -> Response:
     course = await access.access_course(user, request.path_params["course_id"])
     params = request.query_params
     return await _editor(
@@ -198,11 +167,11 @@ def _questions(form: FormData, rows: int) -> list[courses.QuestionSpec]:
     """Question rows with any content, in order; empty choice rows are left out."""
     specs: list[courses.QuestionSpec] = []
     for number in range(1, rows + 1):
-        prompt = web.text(form, f"q{number}_prompt")
+        prompt = forms.text(form, f"q{number}_prompt")
         choices = [
             courses.ChoiceSpec(
-                text=web.text(form, f"q{number}_c{c}_text"),
-                is_correct=web.text(form, f"q{number}_c{c}_correct") == "on",
+                text=forms.text(form, f"q{number}_c{c}_text"),
+                is_correct=forms.text(form, f"q{number}_c{c}_correct") == "on",
             )
             for c in range(1, CHOICES_PER_QUESTION + 1)
         ]
@@ -216,12 +185,12 @@ def _lesson_spec(form: FormData, kind: LessonKind, rows: int) -> courses.LessonS
     """The spec the domain validates; numbers that are not numbers are refused here."""
     numbers: dict[str, float | int | None] = {}
     parsers = (
-        ("duration_seconds", web.float_or_none),
-        ("passing_score_percent", web.int_or_none),
-        ("max_attempts", web.int_or_none),
+        ("duration_seconds", forms.float_or_none),
+        ("passing_score_percent", forms.int_or_none),
+        ("max_attempts", forms.int_or_none),
     )
     for name, parse in parsers:
-        raw = web.text(form, name, limit=40)
+        raw = forms.text(form, name, limit=40)
         numbers[name] = parse(raw)
         if raw.strip() and numbers[name] is None:
             raise ValidationFailed(_FRIENDLY[name], field=name)
@@ -230,10 +199,10 @@ def _lesson_spec(form: FormData, kind: LessonKind, rows: int) -> courses.LessonS
     attempts = numbers["max_attempts"]
     return courses.LessonSpec(
         kind=kind,
-        title=web.text(form, "title", limit=1000),
+        title=forms.text(form, "title", limit=1000),
         duration_seconds=float(duration) if duration is not None else None,
-        video_url=web.text(form, "video_url", limit=3000) or None,
-        body=web.text(form, "body") or None,
+        video_url=forms.text(form, "video_url", limit=3000) or None,
+        body=forms.text(form, "body") or None,
         passing_score_percent=int(score) if score is not None else None,
         max_attempts=int(attempts) if attempts is not None else None,
         questions=_questions(form, rows) if kind == LessonKind.QUIZ else (),
@@ -250,12 +219,12 @@ def _lesson_error(exc: LLPError) -> dict[str, str]:
 
 
 @web.page(web.staff)
-async def lesson_add(request: Request, user: User) -> Response:
+async def lesson_add(request: Request, user: access.Actor) -> Response:
     course = await access.access_course(user, request.path_params["course_id"])
-    form = await web.read_form(request)
-    raw_kind = web.text(form, "kind", limit=20)
+    form = await forms.read_form(request)
+    raw_kind = forms.text(form, "kind", limit=20)
     kind = _kind(raw_kind)
-    rows = _rows(web.text(form, "rows", limit=5))
+    rows = _rows(forms.text(form, "rows", limit=5))
     values = {key: value for key, value in form.multi_items() if isinstance(value, str)}
     try:
         if raw_kind not in {k.value for k in LessonKind}:
@@ -272,23 +241,25 @@ async def lesson_add(request: Request, user: User) -> Response:
             errors=_lesson_error(exc),
             status=422,
         )
-    return web.redirect(f"/admin/staff/courses/{course.id}?kind={kind.value}&done=lesson-added")
+    return rendering.redirect(
+        f"/admin/staff/courses/{course.id}?kind={kind.value}&done=lesson-added"
+    )
 
 
-async def _course_action(request: Request, user: User, action: str) -> Response:
+async def _course_action(request: Request, user: access.Actor, action: str) -> Response:
     course = await access.access_course(user, request.path_params["course_id"])
-    clock = web.clock_of(request)
+    clock = app_state.clock_of(request)
     try:
         if action == "publish":
             _ = await courses.publish_course(user, course.id, clock=clock)
-            return web.redirect(f"/admin/staff/courses/{course.id}?done=published")
+            return rendering.redirect(f"/admin/staff/courses/{course.id}?done=published")
         if action == "archive":
             _ = await courses.archive_course(user, course.id, clock=clock)
-            return web.redirect(f"/admin/staff/courses/{course.id}?done=archived")
+            return rendering.redirect(f"/admin/staff/courses/{course.id}?done=archived")
         copy = await courses.duplicate_course(user, course.id)
-        return web.redirect(f"/admin/staff/courses/{copy.id}?done=duplicated")
+        return rendering.redirect(f"/admin/staff/courses/{copy.id}?done=duplicated")
     except LLPError as exc:
-        await course.refresh_from_db()
+        course = await access.access_course(user, course.id)
         return await _editor(
             request,
             user,
@@ -301,23 +272,25 @@ async def _course_action(request: Request, user: User, action: str) -> Response:
 
 
 @web.page(web.staff)
-async def course_publish(request: Request, user: User) -> Response:
+async def course_publish(request: Request, user: access.Actor) -> Response:
     return await _course_action(request, user, "publish")
 
 
 @web.page(web.staff)
-async def course_archive(request: Request, user: User) -> Response:
+async def course_archive(request: Request, user: access.Actor) -> Response:
     return await _course_action(request, user, "archive")
 
 
 @web.page(web.staff)
-async def course_duplicate(request: Request, user: User) -> Response:
+async def course_duplicate(request: Request, user: access.Actor) -> Response:
     return await _course_action(request, user, "duplicate")
 
 
 @web.page(web.staff)
-async def course_preview(request: Request, user: User) -> Response:
+async def course_preview(request: Request, user: access.Actor) -> Response:
     """The course as a learner meets it: content in order, quizzes without answer keys."""
     course = await access.access_course(user, request.path_params["course_id"])
-    outline: Sequence[dict[str, object]] = await _outline(course)
-    return web.render(request, "staff_course_preview.html", {"course": course, "outline": outline})
+    outline: Sequence[dict[str, object]] = await _outline(user, course)
+    return rendering.render(
+        request, "staff_course_preview.html", {"course": course, "outline": outline}
+    )

@@ -8,13 +8,11 @@ from anyio import to_thread
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
-from tortoise.transactions import in_transaction
 
-from admin_ui import charts, web
+from admin_ui import app_state, charts, forms, paging, rendering, web
 from llp_gql.certs.logo import validate_logo
-from llp_gql.domain import access, audit
-from llp_gql.errors import NotFound, ValidationFailed
-from llp_gql.models import AuditEvent, Certificate, Company, Course, Enrollment, Role, User
+from llp_gql.domain import access, audit, companies
+from llp_gql.errors import ValidationFailed
 
 AUDIT_PAGE_SIZE = 25
 
@@ -58,44 +56,33 @@ def _month_start(now: datetime) -> datetime:
 
 
 @web.page(web.company_admin)
-async def dashboard(request: Request, user: User) -> Response:
-    company = await access.access_own_company(user)
-    now = web.now(request)
-    members = await User.filter(company_id=company.id).count()
-    admins = await User.filter(company_id=company.id, role=Role.COMPANY_ADMIN).count()
-    rows = await Enrollment.filter(company_id=company.id).values("course_id", "completed_at")
-    completed = [row["completed_at"] for row in rows if row["completed_at"] is not None]
-    certificates_this_month = await Certificate.filter(
-        enrollment__company_id=company.id, issued_at__gte=_month_start(now)
-    ).count()
-    course_ids = {row["course_id"] for row in rows}
-    titles = {c.id: c.title for c in await Course.filter(id__in=course_ids).only("id", "title")}
-    per_course: dict[int, list[int]] = {}
-    for row in rows:
-        counts = per_course.setdefault(row["course_id"], [0, 0])
-        counts[0] += 1
-        counts[1] += row["completed_at"] is not None
-    return web.render(
+async def dashboard(request: Request, user: access.Actor) -> Response:
+    now = app_state.now(request)
+    figures = await companies.dashboard(user, since=_month_start(now))
+    completed = figures.completed_at
+    return rendering.render(
         request,
         "dashboard.html",
         {
-            "company": company,
-            "members": members,
-            "admins": admins,
-            "assigned": len(rows),
-            "courses": len(course_ids),
+            "company": figures.company,
+            "members": figures.members,
+            "admins": figures.admins,
+            "assigned": figures.assigned,
+            "courses": len(figures.courses),
             "completions": len(completed),
-            "completion_rate": round(100 * len(completed) / len(rows)) if rows else 0,
-            "certificates_this_month": certificates_this_month,
+            "completion_rate": round(100 * len(completed) / figures.assigned)
+            if figures.assigned
+            else 0,
+            "certificates_this_month": figures.certificates_since,
             "month_name": now.strftime("%B %Y"),
             "over_time": charts.monthly_columns(completed, now),
             "by_course": charts.course_rows(
-                [(str(titles.get(cid, "?")), c[0], c[1]) for cid, c in per_course.items()]
+                [(c.title, c.assigned, c.completed) for c in figures.courses]
             ),
             "course_table": sorted(
                 (
-                    (str(titles.get(cid, "?")), c[0], c[1], round(100 * c[1] / c[0]))
-                    for cid, c in per_course.items()
+                    (c.title, c.assigned, c.completed, round(100 * c.completed / c.assigned))
+                    for c in figures.courses
                 ),
                 key=lambda row: (-row[1], row[0]),
             ),
@@ -106,18 +93,18 @@ async def dashboard(request: Request, user: User) -> Response:
 # -- logo ------------------------------------------------------------------------------------
 
 
-def _logo_context(company: Company, **extra: object) -> dict[str, object]:
+def _logo_context(company: companies.Company, **extra: object) -> dict[str, object]:
     stamp = int(company.logo_updated_at.timestamp()) if company.logo_updated_at else 0
     return {"company": company, "has_logo": bool(company.logo), "stamp": stamp, **extra}
 
 
 @web.page(web.company_admin)
-async def logo_page(request: Request, user: User) -> Response:
+async def logo_page(request: Request, user: access.Actor) -> Response:
     company = await access.access_own_company(user)
-    settings = web.settings_of(request)
+    settings = app_state.settings_of(request)
     if request.method == "GET":
-        return web.render(request, "logo.html", _logo_context(company, errors={}))
-    form = await web.read_form(request)
+        return rendering.render(request, "logo.html", _logo_context(company, errors={}))
+    form = await forms.read_form(request)
     upload = form.get("logo")
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -130,34 +117,19 @@ async def logo_page(request: Request, user: User) -> Response:
             )
         )
     except ValidationFailed as exc:
-        return web.render(
+        return rendering.render(
             request,
             "logo.html",
-            _logo_context(company, errors=web.errors_of(exc, {"logo"})),
+            _logo_context(company, errors=forms.errors_of(exc, {"logo"})),
             status=422,
         )
-    company.logo = stored
-    company.logo_updated_at = web.now(request)
-    async with in_transaction():
-        await company.save(update_fields=["logo", "logo_updated_at"])
-        await audit.record(
-            audit.LOGO_UPLOADED,
-            actor=user,
-            subject_type="company",
-            subject_id=company.id,
-            company_id=company.id,
-            at=company.logo_updated_at,
-            details={"bytes": len(stored)},
-        )
-    return web.redirect("/admin/company?done=logo-uploaded")
+    _ = await companies.set_logo(user, stored, at=app_state.now(request))
+    return rendering.redirect("/admin/company?done=logo-uploaded")
 
 
 @web.page(web.company_admin)
-async def logo_image(request: Request, user: User) -> Response:
-    company = await access.access_own_company(user)
-    if not company.logo:
-        raise NotFound("Logo")
-    data = bytes(company.logo)
+async def logo_image(request: Request, user: access.Actor) -> Response:
+    data = await companies.logo(user)
     media_type = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
     return Response(
         data,
@@ -173,26 +145,22 @@ async def logo_image(request: Request, user: User) -> Response:
 # -- audit log -------------------------------------------------------------------------------
 
 
-def _details(event: AuditEvent) -> str:
+def _details(raw: object) -> str:
     # JSON from the database: typed as a dict, but older rows may hold anything.
-    raw: object = event.details
     details = raw if isinstance(raw, dict) else {}
     parts = [f"{details[key]}" for key in DETAIL_KEYS if details.get(key) not in (None, "")]
     return " · ".join(parts)
 
 
 @web.page(web.company_admin)
-async def audit_log(request: Request, user: User) -> Response:
-    company = await access.access_own_company(user)
-    action = web.query_text(request, "action", limit=64)
-    query = AuditEvent.filter(company_id=company.id)
-    if action in ACTION_LABELS:
-        query = query.filter(action=action)
-    else:
+async def audit_log(request: Request, user: access.Actor) -> Response:
+    action = forms.query_text(request, "action", limit=64)
+    if action not in ACTION_LABELS:
         action = ""
-    pager = web.pager(request, await query.count(), AUDIT_PAGE_SIZE)
-    events = await query.order_by("-id").offset(pager.offset).limit(pager.size)
-    return web.render(
+    company, found = await companies.audit_events(
+        user, action or None, paging.requested_page(request), AUDIT_PAGE_SIZE
+    )
+    return rendering.render(
         request,
         "audit.html",
         {
@@ -206,11 +174,11 @@ async def audit_log(request: Request, user: User) -> Response:
                     "subject": f"{event.subject_type} #{event.subject_id}"
                     if event.subject_id is not None
                     else event.subject_type,
-                    "details": _details(event),
+                    "details": _details(event.details),
                 }
-                for event in events
+                for event in found.items
             ],
-            "pager": pager,
+            "pager": paging.pager(request, found),
             "action": action,
             "actions": sorted(ACTION_LABELS.items(), key=lambda item: item[1]),
         },

@@ -5,11 +5,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin_ui import csrf, sessions, web
+from admin_ui import app_state, csrf, forms, rendering, sessions, web
 from llp_gql.client_address import client_address
 from llp_gql.domain import access, auth
 from llp_gql.errors import LLPError, RateLimited
-from llp_gql.models import User
 
 MAX_EMAIL = 254
 MAX_PASSWORD = 1024
@@ -19,9 +18,9 @@ def _login_form(
     request: Request, *, email: str = "", error: str | None = None, status: int = 200
 ) -> Response:
     """The login page with a fresh signed double-submit pair (see ``csrf``)."""
-    settings = web.settings_of(request)
+    settings = app_state.settings_of(request)
     nonce = csrf.new_login_nonce()
-    response = web.render(
+    response = rendering.render(
         request,
         "login.html",
         {
@@ -44,7 +43,7 @@ def _login_form(
     return response
 
 
-def home_for(user: User) -> str:
+def home_for(user: access.Actor) -> str:
     if access.is_company_admin(user):
         return "/admin/dashboard"
     if access.is_staff(user):
@@ -56,18 +55,18 @@ async def login_page(request: Request) -> Response:
     if request.method == "GET":
         session = sessions.current(request)
         if session is not None and web.admin_or_staff(session.user):
-            return web.redirect(web.safe_next(request.query_params.get("next")))
+            return rendering.redirect(web.safe_next(request.query_params.get("next")))
         return _login_form(request)
-    settings = web.settings_of(request)
+    settings = app_state.settings_of(request)
     try:
-        form = await web.read_form(request)
-    except web.BadForm:
+        form = await forms.read_form(request)
+    except forms.BadForm:
         return _login_form(request, error="The form could not be read.", status=400)
-    email = web.text(form, "email", limit=MAX_EMAIL)
+    email = forms.text(form, "email", limit=MAX_EMAIL)
     if not csrf.login_token_ok(
         settings.secret_key,
         request.cookies.get(csrf.LOGIN_COOKIE),
-        web.text(form, csrf.FIELD, limit=200),
+        forms.text(form, csrf.FIELD, limit=200),
     ):
         return _login_form(
             request,
@@ -79,7 +78,7 @@ async def login_page(request: Request) -> Response:
         # The app's clock, like the middleware that checks the session's expiry.
         issued = await auth.login(
             email,
-            web.text(form, "password", limit=MAX_PASSWORD),
+            forms.text(form, "password", limit=MAX_PASSWORD),
             settings=settings,
             client_address=client_address(request),
             kind=auth.SESSION,
@@ -94,37 +93,37 @@ async def login_page(request: Request) -> Response:
     if old is not None:
         # A fresh token on every login: a session planted before login is useless.
         await auth.logout(old.token)
-    target = web.safe_next(web.text(form, "next", limit=500))
+    target = web.safe_next(forms.text(form, "next", limit=500))
     if target == "/admin/":
         target = home_for(issued.user)
-    response = web.redirect(target)
+    response = rendering.redirect(target)
     sessions.set_cookie(response, request, issued, settings.session_ttl_seconds)
     response.delete_cookie(csrf.LOGIN_COOKIE, path="/admin/login")
     return response
 
 
 @web.page(lambda user: True)
-async def logout(request: Request, user: User) -> Response:
+async def logout(request: Request, user: access.Actor) -> Response:
     session = sessions.current(request)
     if session is not None:
         await auth.logout(session.token)
-    response = web.redirect("/admin/login?done=logged-out")
+    response = rendering.redirect("/admin/login?done=logged-out")
     sessions.clear_cookie(response, request)
     return response
 
 
 @web.page(lambda user: True)
-async def home(request: Request, user: User) -> Response:
+async def home(request: Request, user: access.Actor) -> Response:
     target = home_for(user)
     if target == "/admin/":
-        return web.error_page(
+        return rendering.error_page(
             request,
             403,
             "The admin area is for company admins and platform staff. Learners use the "
             "LLP learning app.",
         )
-    return web.redirect(target)
+    return rendering.redirect(target)
 
 
 async def not_found(request: Request) -> Response:
-    return web.error_page(request, 404)
+    return rendering.error_page(request, 404)

@@ -47,7 +47,7 @@ def routes() -> list[BaseRoute]:
         Route("/company/logo", company.logo_image, methods=GET),
         Route("/audit", company.audit_log, methods=GET),
         # Staff
-        Route("/staff/companies", staff.companies, methods=GET),
+        Route("/staff/companies", staff.company_list, methods=GET),
         Route("/staff/companies/new", staff.company_new, methods=FORM),
         Route("/staff/courses", authoring.course_list, methods=GET),
         Route("/staff/courses/new", authoring.course_new, methods=FORM),

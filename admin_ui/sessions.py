@@ -15,31 +15,22 @@ sent on cross-site POSTs), Secure when the request arrived over HTTPS, Path=/
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from llp_gql.auth_middleware import SESSION_COOKIE
 from llp_gql.domain import auth
-from llp_gql.models import AuthToken, User
 
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    user: User
-    token_row: AuthToken
-    token: str
+Session = auth.BrowserSession
 
 
 def current(request: Request) -> Session | None:
     """The admin UI session of this request, or None (anonymous, expired, or a bearer token)."""
-    user: User | None = getattr(request.state, "user", None)
-    row: AuthToken | None = getattr(request.state, "auth_token", None)
-    token: str | None = getattr(request.state, "token", None)
-    if user is None or row is None or token is None or row.kind != auth.SESSION:
-        return None
-    return Session(user, row, token)
+    return auth.browser_session(
+        getattr(request.state, "user", None),
+        getattr(request.state, "auth_token", None),
+        getattr(request.state, "token", None),
+    )
 
 
 def is_https(request: Request) -> bool:

@@ -8,14 +8,22 @@ Two kinds of functions live here:
 - predicates (``may_*``) answer a yes/no about an already loaded object;
 - ``access_*`` functions load an object for a viewer and raise the same
   ``NotFound`` for an id that does not exist and for one the viewer may not
-  see, so that another company's objects cannot be told apart from missing ones.
+  see, so that another company's objects cannot be told apart from missing ones;
+- ``visible_*`` functions are the SQL twins of the predicates: a query of the
+  rows the viewer may see, for the listings of the admin UI (other domain
+  modules narrow and page them; the decision stays here).
 """
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
+from tortoise.queryset import QuerySet
+
 from llp_gql.errors import Forbidden, NotFound, Unauthenticated
 from llp_gql.models import (
     AccountType,
+    AuditEvent,
     Certificate,
     Company,
     Course,
@@ -27,6 +35,8 @@ from llp_gql.models import (
 )
 
 Viewer = User | None
+# The signed-in person acting: a row the web layers only read, never query or save.
+Actor: TypeAlias = User
 
 
 def require_user(viewer: Viewer) -> User:
@@ -109,6 +119,13 @@ def may_see_lesson_content(viewer: Viewer, course_id: int, enrolled_in: set[int]
     """Lesson bodies, video links and quiz questions are for learners in the course
     and for staff; the catalogue shows titles, kinds and durations to everyone."""
     return is_staff(viewer) or course_id in enrolled_in
+
+
+def visible_courses(viewer: Viewer) -> QuerySet[Course]:
+    """The courses ``may_view_course`` admits: every one for staff, else the published."""
+    if is_staff(viewer):
+        return Course.all()
+    return Course.filter(status=CourseStatus.PUBLISHED)
 
 
 async def access_course(viewer: Viewer, course_id: int) -> Course:
@@ -215,6 +232,26 @@ def may_view_user(viewer: Viewer, user: User) -> bool:
     return user.company_id is not None and is_company_admin(viewer, user.company_id)
 
 
+def visible_users(viewer: Viewer) -> QuerySet[User]:
+    """The people ``may_view_user`` admits: everyone for staff, the members of their
+    company (themselves included) for a company admin, oneself for anyone else."""
+    if viewer is None:
+        return User.filter(id__in=[])
+    if is_staff(viewer):
+        return User.all()
+    if is_company_admin(viewer):
+        return User.filter(company_id=viewer.company_id)
+    return User.filter(id=viewer.id)
+
+
+async def access_user(viewer: Viewer, user_id: int) -> User:
+    """Anyone the viewer may see (staff: anyone); NOT_FOUND alike for missing and hidden."""
+    user = await User.get_or_none(id=user_id)
+    if user is None or not may_view_user(viewer, user):
+        raise NotFound("User")
+    return user
+
+
 async def access_employee(viewer: Viewer, user_id: int) -> User:
     """An employee of the admin's own company."""
     admin = require_user(viewer)
@@ -230,3 +267,21 @@ async def access_own_company(viewer: Viewer) -> Company:
     if admin.company_id is None or not is_company_admin(admin, admin.company_id):
         raise Forbidden("Only company admins can do this.")
     return await Company.get(id=admin.company_id)
+
+
+def visible_companies(viewer: Viewer) -> QuerySet[Company]:
+    """Companies whose details the viewer may list: every one for staff, their own for a
+    company admin, none for anyone else."""
+    if is_staff(viewer):
+        return Company.all()
+    if viewer is not None and viewer.company_id is not None and is_company_admin(viewer):
+        return Company.filter(id=viewer.company_id)
+    return Company.filter(id__in=[])
+
+
+def visible_audit_events(viewer: Viewer) -> QuerySet[AuditEvent]:
+    """The audit log of the company the viewer administers; nothing for anyone else
+    (staff read the log in the database, not in the admin UI)."""
+    if viewer is not None and viewer.company_id is not None and is_company_admin(viewer):
+        return AuditEvent.filter(company_id=viewer.company_id)
+    return AuditEvent.filter(id__in=[])

@@ -255,3 +255,10 @@ async def delete_my_account(viewer: access.Viewer, password: str, *, clock: Cloc
             at=clock(),
             details={"email": user.email, "certificates_withdrawn": withdrawn},
         )
+
+
+async def find_people(viewer: access.Viewer, email_part: str, limit: int) -> list[User]:
+    """Up to ``limit`` people the viewer may see whose email contains ``email_part``, by
+    email (staff find anyone: learner support)."""
+    query = access.visible_users(viewer).filter(email__icontains=email_part)
+    return list(await query.order_by("email").limit(limit))

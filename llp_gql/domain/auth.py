@@ -36,6 +36,25 @@ class Issued:
     csrf_secret: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BrowserSession:
+    """A login through the session cookie (not a bearer token), as a page needs it."""
+
+    user: User
+    token: str
+    csrf_secret: str | None  # sessions always have one; a page refuses POSTs without
+
+
+def browser_session(
+    user: User | None, row: AuthToken | None, token: str | None
+) -> BrowserSession | None:
+    """The browser session behind what ``authenticate`` found for a request, or None when
+    it found nothing or an API token (which has no CSRF secret and opens no page)."""
+    if user is None or row is None or token is None or row.kind != SESSION:
+        return None
+    return BrowserSession(user, token, row.csrf_secret)
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

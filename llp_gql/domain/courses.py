@@ -12,14 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from tortoise.functions import Max
+from tortoise.functions import Count, Max
 from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, audit
 from llp_gql.domain.accounts import clean_name
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.paging import Page, fetch_page
 from llp_gql.errors import CoursePublished, Forbidden, NotFound, ValidationFailed
-from llp_gql.models import Choice, Course, CourseStatus, Lesson, LessonKind, Question, User
+from llp_gql.models import Choice, Enrollment, Lesson, Question, User
+from llp_gql.models import Course as Course  # re-exported: the row pages are handed
+from llp_gql.models import CourseStatus as CourseStatus  # re-exported for the pages
+from llp_gql.models import LessonKind as LessonKind  # re-exported for the pages
 
 MAX_LESSONS = 200
 MAX_QUESTIONS = 100
@@ -270,3 +274,70 @@ async def duplicate_course(viewer: access.Viewer, course_id: int) -> Course:
                     ]
                 )
     return copy
+
+
+# -- what authors see --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CourseRow:
+    course: Course
+    lessons: int
+    enrollments: int
+
+
+async def course_rows(
+    viewer: access.Viewer, search: str, status: CourseStatus | None, page: int, size: int
+) -> Page[CourseRow]:
+    """One page of the courses the viewer may see (staff: all), newest first, of one
+    ``status`` or all, with their lesson and enrollment counts."""
+    query = access.visible_courses(viewer)
+    if status is not None:
+        query = query.filter(status=status)
+    if search:
+        query = query.filter(title__icontains=search)
+    found = await fetch_page(
+        query,
+        page,
+        size,
+        order_by=("-created_at", "-id"),
+        annotations={"lesson_count": Count("lessons")},
+    )
+    enrolled: dict[int, int] = dict.fromkeys((c.id for c in found.items), 0)
+    for row in await Enrollment.filter(course_id__in=list(enrolled)).values("course_id"):
+        enrolled[row["course_id"]] += 1
+    return found.with_items(
+        [CourseRow(c, getattr(c, "lesson_count", 0), enrolled[c.id]) for c in found.items],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineLesson:
+    lesson: Lesson
+    questions: list[tuple[Question, list[Choice]]]
+
+
+async def outline(viewer: access.Viewer, course: Course) -> list[OutlineLesson]:
+    """A course's lessons in order with their questions and choices, answer keys
+    included: for those who may see them (authors) only, in three queries."""
+    if not access.may_see_answer_keys(viewer):
+        raise Forbidden("Only course authors see the answer keys.")
+    lessons = await Lesson.filter(course_id=course.id).order_by("position")
+    questions = await Question.filter(lesson_id__in=[x.id for x in lessons]).order_by("position")
+    choices = await Choice.filter(question_id__in=[q.id for q in questions]).order_by("position")
+    return [
+        OutlineLesson(
+            lesson,
+            [
+                (question, [c for c in choices if c.question_id == question.id])
+                for question in questions
+                if question.lesson_id == lesson.id
+            ],
+        )
+        for lesson in lessons
+    ]
+
+
+async def enrollment_count(course: Course) -> int:
+    """How many enrollments the course has (a draft has none)."""
+    return await Enrollment.filter(course_id=course.id).count()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -10,10 +11,12 @@ from tortoise.transactions import in_transaction
 from llp_gql.domain import access, audit
 from llp_gql.domain.certificates import withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.companies import matching_people
 from llp_gql.domain.locks import lock_enrollment
 from llp_gql.domain.quizzes import carry_attempts, remember_attempts
 from llp_gql.errors import Forbidden, NotFound, ValidationFailed
 from llp_gql.models import (
+    Company,
     Course,
     CourseStatus,
     Enrollment,
@@ -157,3 +160,34 @@ async def remove_enrollment(
             },
         )
         await enrollment.delete()
+
+
+@dataclass(frozen=True, slots=True)
+class AssignChoices:
+    company: Company
+    courses: list[Course]  # the published courses, by title
+    people: list[User]  # members of the admin's company matching the search, by name
+    already: set[int]  # of ``people``, those enrolled in the chosen course
+    truncated: bool  # more people match than ``limit``
+
+
+async def assign_choices(
+    viewer: access.Viewer, *, course_id: int | None, search: str, limit: int
+) -> AssignChoices:
+    """What the assign form offers a company admin: courses, the first ``limit`` matching
+    employees, and who of them already has the chosen course."""
+    company = await access.access_own_company(viewer)
+    courses = (
+        await access.visible_courses(viewer)
+        .filter(status=CourseStatus.PUBLISHED)
+        .order_by("title", "id")
+    )
+    members = access.visible_users(viewer).filter(company_id=company.id)
+    people = await matching_people(members, search).order_by("name", "id").limit(limit)
+    already: set[int] = set()
+    if course_id is not None:
+        rows = await Enrollment.filter(
+            course_id=course_id, learner_id__in=[p.id for p in people]
+        ).values("learner_id")
+        already = {row["learner_id"] for row in rows}
+    return AssignChoices(company, courses, list(people), already, len(people) == limit)

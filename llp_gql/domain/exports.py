@@ -8,7 +8,7 @@ from datetime import datetime
 
 from llp_gql.domain import access
 from llp_gql.errors import ValidationFailed
-from llp_gql.models import Certificate, Company
+from llp_gql.models import Certificate, Company, Course, Enrollment, User
 
 BATCH = 50  # certificates (with their PDFs) held in memory at once
 
@@ -58,3 +58,27 @@ async def iter_certificates(ids: list[int]) -> AsyncIterator[Certificate]:
             row = rows.get(certificate_id)
             if row is not None:  # removed since the selection: skip it
                 yield row
+
+
+@dataclass(frozen=True, slots=True)
+class ExportChoices:
+    courses: list[Course]  # the courses the company assigned, by title
+    people: list[User]  # the company's members, by name
+
+
+async def export_choices(company: Company) -> ExportChoices:
+    """What the export form offers to filter on (``company`` from ``company_for_export``)."""
+    rows = await Enrollment.filter(company_id=company.id).values("course_id")
+    course_ids = {row["course_id"] for row in rows}
+    return ExportChoices(
+        courses=list(await Course.filter(id__in=course_ids).order_by("title", "id")),
+        people=list(await User.filter(company_id=company.id).order_by("name", "id")),
+    )
+
+
+async def newest(ids: list[int], count: int) -> list[Certificate]:
+    """The ``count`` newest of the selected certificates (``ids`` oldest first), newest
+    first, for a preview."""
+    if not ids:
+        return []
+    return list(await Certificate.filter(id__in=ids[-count:]).order_by("-issued_at", "-id"))

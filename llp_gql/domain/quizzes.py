@@ -47,7 +47,7 @@ from llp_gql.domain.completion import (
     open_lesson,
 )
 from llp_gql.domain.locks import lock_enrollment
-from llp_gql.domain.state import attempts_allowed, attempts_left, pass_mark
+from llp_gql.domain.state import EnrollmentState, attempts_allowed, attempts_left, pass_mark
 from llp_gql.errors import (
     Conflict,
     Forbidden,
@@ -127,6 +127,22 @@ async def submit_quiz(
     outcome = await apply_change(context, decide, settings=settings, clock=clock)
     left = attempts_left(context.lesson, outcome.progress)
     return QuizOutcome(score, passed, attempt, left, outcome)
+
+
+def grantable_quizzes(
+    viewer: access.Viewer, enrollment: Enrollment, state: EnrollmentState
+) -> set[int]:
+    """Ids of the quizzes of ``enrollment`` the viewer may grant extra attempts in now:
+    those with a limit that are not passed yet (a pass is final: nothing to grant)."""
+    if not access.may_grant_attempts(viewer, enrollment):
+        return set()
+    return {
+        item.lesson.id
+        for item in state.lessons
+        if item.lesson.kind == LessonKind.QUIZ
+        and item.lesson.max_attempts is not None
+        and item.status != LessonStatus.COMPLETED
+    }
 
 
 async def grant_quiz_attempts(

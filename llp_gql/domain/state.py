@@ -21,8 +21,10 @@ Rules decided here:
   the confirmation, so they have no "started" state); a tried quiz is
   QUIZ_NOT_PASSED, or QUIZ_ATTEMPTS_EXHAUSTED when no attempt is left.
 - The enrollment is COMPLETED when every lesson is (a course without lessons
-  never is), NOT_STARTED while it has no progress row at all (the test the
-  enrollment list filter runs in SQL), else IN_PROGRESS.
+  never is), NOT_STARTED while it has no progress row at all, else IN_PROGRESS.
+  ``status_of`` states this once; ``compute_state`` applies it to rows in
+  Python and ``with_status`` to a query in SQL (``completed_at`` is stored in
+  the transaction that completes the last lesson).
 - Progress percent = completed lessons / lessons * 100, rounded to one decimal.
 """
 
@@ -34,8 +36,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from tortoise.queryset import QuerySet
+
 from llp_gql.domain import spans
-from llp_gql.models import EnrollmentSource, Lesson, LessonKind, LessonProgress, LessonStatus
+from llp_gql.models import (
+    Enrollment,
+    EnrollmentSource,
+    Lesson,
+    LessonKind,
+    LessonProgress,
+    LessonStatus,
+)
 from llp_gql.settings import Settings
 
 
@@ -96,6 +107,35 @@ class EnrollmentState:
             (item.status == LessonStatus.COMPLETED) != (item.lesson.id == lesson_id)
             for item in self.lessons
         )
+
+
+# The enrollment-status rule: (completed, has any progress row) of each status; None
+# is "either". ``status_of`` reads it in Python, ``with_status`` turns it into SQL.
+_STATUS_RULE: dict[EnrollmentStatus, tuple[bool, bool | None]] = {
+    EnrollmentStatus.COMPLETED: (True, None),
+    EnrollmentStatus.NOT_STARTED: (False, False),
+    EnrollmentStatus.IN_PROGRESS: (False, True),
+}
+
+
+def status_of(*, completed: bool, has_progress: bool) -> EnrollmentStatus:
+    """The enrollment status of an enrollment that is (or is not) completed and has (or
+    has no) progress row."""
+    for status, (done, started) in _STATUS_RULE.items():
+        if done == completed and started in (None, has_progress):
+            return status
+    raise AssertionError("the status rule covers every case")  # pragma: no cover
+
+
+def with_status(query: QuerySet[Enrollment], status: EnrollmentStatus) -> QuerySet[Enrollment]:
+    """``query`` narrowed to enrollments of ``status``, in SQL: the same rule as
+    ``status_of``, with the stored ``completed_at`` as "completed"."""
+    completed, has_progress = _STATUS_RULE[status]
+    query = query.filter(completed_at__isnull=not completed)
+    if has_progress is not None:
+        # A join on the progress rows: one enrollment per row again with distinct().
+        query = query.filter(progress__id__isnull=not has_progress)
+    return query.distinct()
 
 
 def pass_mark(lesson: Lesson) -> int:
@@ -160,15 +200,12 @@ def compute_state(
             blocker = _blocker(lesson, row, source)
         items.append(_lesson_state(lesson, row, status, blocker))
     completed = sum(item.status == LessonStatus.COMPLETED for item in items)
-    if ordered and completed == len(ordered):
-        enrollment_status = EnrollmentStatus.COMPLETED
-    elif not any(item.progress is not None for item in items):
-        enrollment_status = EnrollmentStatus.NOT_STARTED
-    else:
-        enrollment_status = EnrollmentStatus.IN_PROGRESS
     return EnrollmentState(
         lessons=tuple(items),
-        status=enrollment_status,
+        status=status_of(
+            completed=bool(ordered) and completed == len(ordered),
+            has_progress=any(item.progress is not None for item in items),
+        ),
         progress_percent=round(completed * 100 / len(ordered), 1) if ordered else 0.0,
         blockers=tuple(item.blocker for item in items if item.blocker is not None),
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from llp_gql.domain.state import EnrollmentStatus as DomainEnrollmentStatus
+from llp_gql.domain.state import with_status
 from llp_gql.models import Company, Enrollment, User
 from llp_gql.schema.context import Info
 from llp_gql.schema.enums import AccountType, EnrollmentStatus, Role
@@ -89,14 +89,7 @@ class CompanyType:
         if course_id is not None:
             query = query.filter(course_id=decode_id("Course", course_id))
         if status is not None:
-            # Completion is stored; "not started" means no lesson progress row yet.
-            if status == DomainEnrollmentStatus.COMPLETED:
-                query = query.filter(completed_at__isnull=False)
-            elif status == DomainEnrollmentStatus.NOT_STARTED:
-                query = query.filter(completed_at__isnull=True, progress__id__isnull=True)
-            else:
-                query = query.filter(completed_at__isnull=True, progress__id__isnull=False)
-            query = query.distinct()
+            query = with_status(query, status)
         return await paginate(
             query,
             first=first,

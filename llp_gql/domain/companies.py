@@ -1,0 +1,212 @@
+"""A company as its admins see it (dashboard figures, logo, employees, audit log) and
+the staff's list of companies.
+
+Which rows a viewer may see is decided in ``access`` (``access_own_company`` and
+the ``visible_*`` queries); this module narrows, counts and pages them in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from llp_gql.domain import access, audit
+from llp_gql.domain.paging import Page, fetch_page
+from llp_gql.errors import NotFound
+from llp_gql.models import AuditEvent, Certificate, Course, Enrollment, Role, User
+from llp_gql.models import Company as Company  # re-exported: the row pages are handed
+
+
+def matching_people(query: QuerySet[User], search: str) -> QuerySet[User]:
+    """People whose name or email contains ``search`` (all of them for '')."""
+    if not search:
+        return query
+    return query.filter(Q(name__icontains=search) | Q(email__icontains=search))
+
+
+# -- the dashboard -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CourseFigures:
+    title: str
+    assigned: int
+    completed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    company: Company
+    members: int
+    admins: int
+    assigned: int
+    completed_at: list[datetime]  # one per completed enrollment
+    certificates_since: int  # issued since the ``since`` asked for
+    courses: list[CourseFigures]  # per course assigned, in no particular order
+
+
+async def dashboard(viewer: access.Viewer, *, since: datetime) -> Dashboard:
+    """The figures of the company the viewer administers, in six queries."""
+    company = await access.access_own_company(viewer)
+    members = await User.filter(company_id=company.id).count()
+    admins = await User.filter(company_id=company.id, role=Role.COMPANY_ADMIN).count()
+    rows = await Enrollment.filter(company_id=company.id).values("course_id", "completed_at")
+    certificates = await Certificate.filter(
+        enrollment__company_id=company.id, issued_at__gte=since
+    ).count()
+    course_ids = {row["course_id"] for row in rows}
+    titles = {c.id: c.title for c in await Course.filter(id__in=course_ids).only("id", "title")}
+    per_course: dict[int, list[int]] = {}
+    for row in rows:
+        counts = per_course.setdefault(row["course_id"], [0, 0])
+        counts[0] += 1
+        counts[1] += row["completed_at"] is not None
+    return Dashboard(
+        company=company,
+        members=members,
+        admins=admins,
+        assigned=len(rows),
+        completed_at=[row["completed_at"] for row in rows if row["completed_at"] is not None],
+        certificates_since=certificates,
+        courses=[
+            CourseFigures(str(titles.get(cid, "?")), done[0], done[1])
+            for cid, done in per_course.items()
+        ],
+    )
+
+
+# -- the logo ----------------------------------------------------------------------------
+
+
+async def set_logo(viewer: access.Viewer, stored: bytes, *, at: datetime) -> Company:
+    """Store an already validated logo (``llp_gql.certs.logo.validate_logo``) on the
+    company the viewer administers, and audit it."""
+    user = access.require_user(viewer)
+    company = await access.access_own_company(user)
+    company.logo = stored
+    company.logo_updated_at = at
+    async with in_transaction():
+        await company.save(update_fields=["logo", "logo_updated_at"])
+        await audit.record(
+            audit.LOGO_UPLOADED,
+            actor=user,
+            subject_type="company",
+            subject_id=company.id,
+            company_id=company.id,
+            at=at,
+            details={"bytes": len(stored)},
+        )
+    return company
+
+
+async def logo(viewer: access.Viewer) -> bytes:
+    """The logo of the company the viewer administers; NOT_FOUND when it has none."""
+    company = await access.access_own_company(viewer)
+    if not company.logo:
+        raise NotFound("Logo")
+    return bytes(company.logo)
+
+
+# -- employees ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EmployeeRow:
+    person: User
+    assigned: int
+    completed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Employees:
+    company: Company
+    page: Page[EmployeeRow]
+    company_size: int
+
+
+async def employees(viewer: access.Viewer, search: str, page: int, size: int) -> Employees:
+    """One page of the admin's company members (by name), each with their enrollments
+    and completions; paged in SQL."""
+    company = await access.access_own_company(viewer)
+    members = access.visible_users(viewer).filter(company_id=company.id)
+    found = await fetch_page(matching_people(members, search), page, size, order_by=("name", "id"))
+    rows = await Enrollment.filter(learner_id__in=[p.id for p in found.items]).values(
+        "learner_id", "completed_at"
+    )
+    counts: dict[int, list[int]] = {p.id: [0, 0] for p in found.items}
+    for row in rows:
+        counts[row["learner_id"]][0] += 1
+        counts[row["learner_id"]][1] += row["completed_at"] is not None
+    return Employees(
+        company=company,
+        page=found.with_items(
+            [EmployeeRow(p, *counts[p.id]) for p in found.items],
+        ),
+        company_size=await members.count(),
+    )
+
+
+# -- the audit log -----------------------------------------------------------------------
+
+
+async def audit_events(
+    viewer: access.Viewer, action: str | None, page: int, size: int
+) -> tuple[Company, Page[AuditEvent]]:
+    """One page of the audit log of the viewer's company, newest first, of one
+    ``action`` or of all."""
+    company = await access.access_own_company(viewer)
+    query = access.visible_audit_events(viewer)
+    if action:
+        query = query.filter(action=action)
+    return company, await fetch_page(query, page, size, order_by=("-id",))
+
+
+# -- every company (staff) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyRow:
+    company: Company
+    members: int
+    admin_emails: list[str]
+    assigned: int
+
+
+async def company_rows(
+    viewer: access.Viewer, search: str, page: int, size: int
+) -> Page[CompanyRow]:
+    """One page of the companies the viewer may list (staff: all), by name, with their
+    member count, admins and enrollments."""
+    query = access.visible_companies(viewer)
+    if search:
+        query = query.filter(name__icontains=search)
+    found = await fetch_page(
+        query, page, size, order_by=("name", "id"), annotations={"members_count": Count("members")}
+    )
+    ids = [c.id for c in found.items]
+    admins: dict[int, list[str]] = {i: [] for i in ids}
+    for admin in await User.filter(company_id__in=ids, role=Role.COMPANY_ADMIN).order_by("email"):
+        admins[admin.company_id or 0].append(admin.email)
+    assigned: dict[int, int] = dict.fromkeys(ids, 0)
+    for row in await Enrollment.filter(company_id__in=ids).values("company_id"):
+        assigned[row["company_id"]] += 1
+    return found.with_items(
+        [
+            CompanyRow(c, getattr(c, "members_count", 0), admins[c.id], assigned[c.id])
+            for c in found.items
+        ],
+    )
+
+
+async def company_names(viewer: access.Viewer, ids: set[int]) -> dict[int, str]:
+    """Names of the companies of ``ids`` the viewer may list, by id (support pages say
+    whose employee someone is)."""
+    if not ids:
+        return {}
+    query = access.visible_companies(viewer).filter(id__in=ids).only("id", "name")
+    return {c.id: c.name for c in await query}
