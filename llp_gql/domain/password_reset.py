@@ -143,8 +143,8 @@ async def reset_password(
     Refusals store nothing and leave the link usable (a weak password can be
     corrected)."""
     row = await _usable(token, clock=clock)
-    check_password_rules(new_password, field="newPassword")
-    password_hash = await hash_password_async(new_password, field="newPassword")
+    check_password_rules(new_password, field="password")
+    password_hash = await hash_password_async(new_password, field="password")
     now = clock()
     async with in_transaction() as connection:
         spent = await (

@@ -112,7 +112,7 @@ async def request_password_reset(
     return True
 
 
-async def reset_password(
+async def set_password(
     info: Info,
     token: Annotated[
         str,
@@ -121,13 +121,13 @@ async def reset_password(
             "/learn/reset?token=...)."
         ),
     ],
-    new_password: Annotated[
+    password: Annotated[
         str, strawberry.argument(description=f"The password to use from now on. {_STRENGTH_RULE}")
     ],
 ) -> bool:
     context = info.context
     _ = await password_reset.reset_password(
-        token, new_password, settings=context.settings, clock=context.clock
+        token, password, settings=context.settings, clock=context.clock
     )
     return True
 

@@ -23,7 +23,7 @@ from tests.gql import fails, ok, token_for
 from tests.smtp_server import Inbox, smtp_server, text_part
 
 REQUEST = "mutation($e: String!) { requestPasswordReset(email: $e) }"
-RESET = "mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }"
+RESET = "mutation($t: String!, $p: String!) { setPassword(token: $t, password: $p) }"
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
 ME = "{ me { email } }"
 NEW_PASSWORD = "a brand new passphrase for me"
@@ -95,7 +95,7 @@ async def test_the_mailed_link_resets_the_password_and_ends_every_session(
     assert set(job.payload) == {"to", "subject", "message_id"}
     assert job.payload["message_id"] == message["Message-ID"]
     # when the link's token is used through the API
-    assert (await ok(client, RESET, {"t": token, "p": NEW_PASSWORD}))["resetPassword"] is True
+    assert (await ok(client, RESET, {"t": token, "p": NEW_PASSWORD}))["setPassword"] is True
     # then the new password logs in, the old one does not, the old session is over
     await ok(client, LOGIN, {"e": user.email, "p": NEW_PASSWORD})
     await fails(client, "UNAUTHENTICATED", LOGIN, {"e": user.email, "p": PASSWORD})
@@ -171,7 +171,7 @@ async def test_a_weak_password_is_refused_and_the_link_stays_usable(
     body = await fails(client, "VALIDATION", RESET, {"t": token, "p": password})
     assert body["errors"][0]["extensions"] == {
         "code": "VALIDATION",
-        "field": "newPassword",
+        "field": "password",
         "reason": reason,
     }
     assert (await User.get(id=user.id)).password_hash == before
