@@ -81,7 +81,7 @@ async def _housekeeping(settings: Settings, clock: Clock) -> AsyncIterator[None]
 
 
 @contextlib.asynccontextmanager
-async def _queue_workers(settings: Settings, clock: Clock) -> AsyncIterator[None]:
+async def queue_workers(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[None]:
     """Run ``LLP_QUEUE_WORKERS`` queue workers while the app runs. At shutdown each
     finishes the job in hand (bounded: a send gives up after its SMTP timeout) before
     the database closes; a job cut off anyway is retried when its lease ends."""
@@ -153,7 +153,7 @@ def create_app(
         async with (
             RegisterTortoise(app, config=tortoise_config(settings.database_url)),
             _housekeeping(settings, clock),
-            _queue_workers(settings, clock),
+            queue_workers(settings, clock),
         ):
             yield
 
