@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -26,10 +27,11 @@ from llp_gql.auth_middleware import AuthenticationMiddleware
 from llp_gql.certs.render import warm_up
 from llp_gql.client_address import ForwardedHeadersMiddleware
 from llp_gql.db import reset_query_caches, tortoise_config
-from llp_gql.domain import housekeeping, passwords
+from llp_gql.domain import housekeeping, passwords, queue
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.common_passwords import common_passwords
 from llp_gql.faults import DatabaseOutageMiddleware
+from llp_gql.mail import jobs as mail_jobs
 from llp_gql.observability import RequestLogMiddleware, configure_request_logging
 from llp_gql.security_headers import SecurityHeadersMiddleware
 from llp_gql.settings import Settings
@@ -63,7 +65,11 @@ async def _housekeeping(settings: Settings, clock: Clock) -> AsyncIterator[None]
         yield
         return
     task = asyncio.create_task(
-        housekeeping.run_periodically(settings.prune_interval_seconds, clock=clock),
+        housekeeping.run_periodically(
+            settings.prune_interval_seconds,
+            clock=clock,
+            prune=functools.partial(housekeeping.prune_expired, settings=settings),
+        ),
         name="llp-housekeeping",
     )
     try:
@@ -72,6 +78,35 @@ async def _housekeeping(settings: Settings, clock: Clock) -> AsyncIterator[None]
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+@contextlib.asynccontextmanager
+async def queue_workers(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[None]:
+    """Run ``LLP_QUEUE_WORKERS`` queue workers while the app runs. At shutdown each
+    finishes the job in hand (bounded: a send gives up after its SMTP timeout) before
+    the database closes; a job cut off anyway is retried when its lease ends."""
+    if not settings.queue_workers:
+        yield
+        return
+    stop = asyncio.Event()
+    handlers = mail_jobs.handlers(settings, clock=clock)
+    tasks = [
+        asyncio.create_task(
+            queue.run_worker(handlers, settings=settings, stop=stop, clock=clock),
+            name=f"llp-queue-{n}",
+        )
+        for n in range(settings.queue_workers)
+    ]
+    try:
+        yield
+    finally:
+        stop.set()
+        _, pending = await asyncio.wait(tasks, timeout=settings.smtp_timeout_seconds + 5)
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def create_app(
@@ -118,6 +153,7 @@ def create_app(
         async with (
             RegisterTortoise(app, config=tortoise_config(settings.database_url)),
             _housekeeping(settings, clock),
+            queue_workers(settings, clock),
         ):
             yield
 

@@ -10,12 +10,13 @@ request id.
     ├── Forbidden                 FORBIDDEN
     ├── NotFound                  NOT_FOUND
     ├── ValidationFailed          VALIDATION
-    │   └── WeakPassword          VALIDATION, with a ``reason``
+    │   ├── WeakPassword          VALIDATION, with a ``reason``
+    │   └── InvalidResetToken     VALIDATION, field ``token``, with a ``reason``
     ├── LessonLocked              LESSON_LOCKED
     ├── ImplausibleProgress       IMPLAUSIBLE_PROGRESS
     ├── QuizAttemptsExhausted     QUIZ_ATTEMPTS_EXHAUSTED
     ├── CoursePublished           COURSE_PUBLISHED
-    ├── RateLimited               RATE_LIMITED
+    ├── RateLimited               RATE_LIMITED, with the ``limit`` hit where it has a name
     ├── Conflict                  CONFLICT
     ├── LimitExceeded             one code per limit (QUERY_TOO_DEEP, ...)
     └── ServiceUnavailable        SERVICE_UNAVAILABLE
@@ -86,6 +87,17 @@ class WeakPassword(ValidationFailed):
         return {**super().extensions(), "reason": self.reason}
 
 
+class InvalidResetToken(ValidationFailed):
+    """A password-reset link that cannot be used; ``reason`` is UNKNOWN, USED or EXPIRED."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message, field="token")
+        self.reason = reason
+
+    def extensions(self) -> dict[str, object]:
+        return {**super().extensions(), "reason": self.reason}
+
+
 class LessonLocked(LLPError):
     code = "LESSON_LOCKED"
     http_status = 409
@@ -131,8 +143,21 @@ class CoursePublished(LLPError):
 
 
 class RateLimited(LLPError):
+    """A throttle was hit. ``limit`` names which one where a caller can tell several
+    apart (PASSWORD_RESET_PER_ADDRESS, PASSWORD_RESET_PER_ACCOUNT)."""
+
     code = "RATE_LIMITED"
     http_status = 429
+
+    def __init__(self, message: str, *, limit: str | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+    def extensions(self) -> dict[str, object]:
+        ext = super().extensions()
+        if self.limit:
+            ext["limit"] = self.limit
+        return ext
 
 
 class Conflict(LLPError):

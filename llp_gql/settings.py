@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -23,6 +24,9 @@ from llp_gql.client_address import (
 )
 
 Mode = Literal["production", "dev", "demo"]
+SmtpTls = Literal["starttls", "tls", "none"]
+_SMTP_TLS: tuple[SmtpTls, ...] = ("starttls", "tls", "none")
+_SMTP_DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
 
 # Secrets that show up in tutorials and .env examples; refusing them catches
 # the copy-paste deployment.
@@ -106,6 +110,46 @@ def _public_base_url(raw: str, mode: Mode) -> str | None:
     return value
 
 
+def _mail_from(raw: str, public_base_url: str) -> str:
+    """``LLP_MAIL_FROM`` checked (an address, with or without a display name); by default
+    ``no-reply@`` the public host."""
+    value = raw.strip()
+    if not value:
+        host = urlsplit(public_base_url).hostname or "localhost"
+        return f"LLP certificates <no-reply@{host}>"
+    _, address = parseaddr(value)
+    if "@" not in address or any(ord(ch) < 32 for ch in value):
+        raise SettingsError(
+            f"LLP_MAIL_FROM must be an email address like 'LLP <no-reply@example.com>', "
+            f"got {raw!r}."
+        )
+    return value
+
+
+def _smtp(env: Mapping[str, str]) -> dict[str, object]:
+    """The ``LLP_SMTP_*`` settings, checked together (a username needs its password)."""
+    tls = env.get("LLP_SMTP_TLS", "starttls").strip().lower() or "starttls"
+    if tls not in _SMTP_TLS:
+        raise SettingsError(f"LLP_SMTP_TLS must be starttls, tls or none, got {tls!r}.")
+    port = _int(env, "LLP_SMTP_PORT", _SMTP_DEFAULT_PORTS[tls], 1)
+    if port > 65535:
+        raise SettingsError(f"LLP_SMTP_PORT must be at most 65535, got {port}.")
+    username = env.get("LLP_SMTP_USERNAME", "")
+    password = env.get("LLP_SMTP_PASSWORD", "")
+    if bool(username) != bool(password):
+        raise SettingsError(
+            "LLP_SMTP_USERNAME and LLP_SMTP_PASSWORD go together: set both or neither."
+        )
+    return {
+        "smtp_host": env.get("LLP_SMTP_HOST", "").strip(),
+        "smtp_port": port,
+        "smtp_tls": tls,
+        "smtp_username": username,
+        "smtp_password": password,
+        "smtp_timeout_seconds": _float(env, "LLP_SMTP_TIMEOUT_SECONDS", 30.0, 1.0),
+    }
+
+
 @dataclass(frozen=True)
 class Settings:
     mode: Mode = "production"
@@ -149,6 +193,30 @@ class Settings:
     max_batch_operations: int = 1
     max_assign_users: int = 500
     introspection: bool = True
+
+    # Email (llp_gql/mail). No SMTP host: mail goes to the outbox table (the embedded default).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: SmtpTls = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "LLP certificates <no-reply@localhost>"
+
+    # Password reset (domain/password_reset.py).
+    reset_ttl_seconds: int = 3600
+    reset_requests_per_address: int = 5  # per minute
+    reset_requests_per_account: int = 3  # per minute, per email asked about
+    reset_mails_per_account_per_hour: int = 5  # beyond it, silently no mail
+
+    # The durable queue (domain/queue.py).
+    queue_workers: int = 1  # per process; 0 = this process runs no jobs
+    queue_poll_interval_seconds: float = 1.0
+    queue_lease_seconds: int = 300
+    queue_max_attempts: int = 8
+    queue_backoff_seconds: float = 10.0  # the first retry; each next one waits twice as long
+    queue_backoff_max_seconds: float = 3600.0
+    queue_keep_finished_seconds: int = 7 * 24 * 3600
 
     # Company logos.
     logo_max_bytes: int = 1_000_000
@@ -210,6 +278,14 @@ class Settings:
                 "LLP_FORWARDED_HEADER must be x-forwarded-for or forwarded, "
                 f"got {forwarded_header!r}."
             )
+        smtp = _smtp(env)
+        queue_lease = _int(env, "LLP_QUEUE_LEASE_SECONDS", cls.queue_lease_seconds, 10)
+        # A send that outlives its lease could be taken over and sent again.
+        if float(smtp["smtp_timeout_seconds"]) * 2 >= queue_lease:  # type: ignore[arg-type]
+            raise SettingsError(
+                "LLP_SMTP_TIMEOUT_SECONDS must be less than half of LLP_QUEUE_LEASE_SECONDS, "
+                "or a slow send could be taken over by another worker and sent twice."
+            )
         return cls(
             mode=resolved_mode,
             database_url=database_url,
@@ -245,6 +321,25 @@ class Settings:
             max_batch_operations=_int(env, "LLP_MAX_BATCH_OPERATIONS", 1, 1),
             max_assign_users=_int(env, "LLP_MAX_ASSIGN_USERS", 500, 1),
             introspection=_bool(env, "LLP_INTROSPECTION", debug),
+            **smtp,  # type: ignore[arg-type]
+            mail_from=_mail_from(
+                env.get("LLP_MAIL_FROM", ""), public_base_url or cls.public_base_url
+            ),
+            reset_ttl_seconds=_int(env, "LLP_RESET_TTL_SECONDS", cls.reset_ttl_seconds, 60),
+            reset_requests_per_address=_int(env, "LLP_RESET_REQUESTS_PER_ADDRESS", 5, 1),
+            reset_requests_per_account=_int(env, "LLP_RESET_REQUESTS_PER_ACCOUNT", 3, 1),
+            reset_mails_per_account_per_hour=_int(
+                env, "LLP_RESET_MAILS_PER_ACCOUNT_PER_HOUR", 5, 1
+            ),
+            queue_workers=_int(env, "LLP_QUEUE_WORKERS", 1, 0),
+            queue_poll_interval_seconds=_float(env, "LLP_QUEUE_POLL_INTERVAL_SECONDS", 1.0, 0.01),
+            queue_lease_seconds=queue_lease,
+            queue_max_attempts=_int(env, "LLP_QUEUE_MAX_ATTEMPTS", cls.queue_max_attempts, 1),
+            queue_backoff_seconds=_float(env, "LLP_QUEUE_BACKOFF_SECONDS", 10.0, 0.01),
+            queue_backoff_max_seconds=_float(env, "LLP_QUEUE_BACKOFF_MAX_SECONDS", 3600.0, 0.01),
+            queue_keep_finished_seconds=_int(
+                env, "LLP_QUEUE_KEEP_FINISHED_SECONDS", cls.queue_keep_finished_seconds, 0
+            ),
             logo_max_bytes=_int(env, "LLP_LOGO_MAX_BYTES", 1_000_000, 1024),
             logo_max_pixels=_int(env, "LLP_LOGO_MAX_PIXELS", 4_000_000, 1024),
         )

@@ -206,6 +206,41 @@ def cmd_prune(args: argparse.Namespace) -> None:
     print(_run_db(settings, run()).describe())
 
 
+def cmd_work(args: argparse.Namespace) -> None:
+    """Run queue workers (mail and other after-commit work) in a process of their own,
+    until SIGTERM or SIGINT; web processes may then set LLP_QUEUE_WORKERS=0. On
+    SQLite the web server's own workers do this: a second process would lose writes."""
+    import signal
+
+    from tortoise import Tortoise
+
+    from llp_gql.app import queue_workers
+    from llp_gql.db import tortoise_config
+
+    settings = _settings()
+    if settings.is_sqlite:
+        raise SystemExit(
+            "llp-gql: on SQLite the server runs the queue itself (one process only); "
+            "`work` is for PostgreSQL deployments"
+        )
+    settings = settings.replace(queue_workers=max(1, settings.queue_workers))
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(number, stop.set)
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        try:
+            async with queue_workers(settings):
+                print(f"llp-gql: {settings.queue_workers} queue worker(s) running; Ctrl-C stops")
+                await stop.wait()
+        finally:
+            await Tortoise.close_connections()
+
+    _run_db(settings, run())
+
+
 def cmd_export_schema(args: argparse.Namespace) -> None:
     from llp_gql.schema import schema_sdl
 
@@ -280,6 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
         "prune", help="delete expired sessions, API tokens and rate-limit counters now"
     )
     prune.set_defaults(func=cmd_prune)
+
+    work = sub.add_parser("work", help="run queue workers (mail) in their own process")
+    work.set_defaults(func=cmd_work)
 
     schema = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     schema.add_argument("--out", default="-", help="file to write, - for stdout")

@@ -1,8 +1,9 @@
-"""Deleting what has expired: sessions and API tokens, and rate-limit windows.
+"""Deleting what has expired: sessions and API tokens, rate-limit windows,
+password-reset links, and queue jobs finished long enough ago.
 
-Nothing else expires in a table: download links are signed, not stored (their
-expiry is inside the signature), and password-reset tokens do not exist yet.
+Download links are signed, not stored (their expiry is inside the signature).
 Without this, every login and every limited request leaves a row behind for ever.
+Dead queue jobs are kept: a person should read why they failed.
 
 Each round deletes rows past their expiry and nothing else, so it is idempotent:
 several workers (and ``llp-gql prune`` beside them) may run it at the same time,
@@ -17,8 +18,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from llp_gql.domain import auth, ratelimit
+from llp_gql.domain import auth, password_reset, queue, ratelimit
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.settings import Settings
 
 logger = logging.getLogger("llp_gql.housekeeping")
 
@@ -27,24 +29,37 @@ logger = logging.getLogger("llp_gql.housekeeping")
 class Pruned:
     tokens: int
     rate_counters: int
+    reset_tokens: int = 0
+    jobs: int = 0
 
     @property
     def total(self) -> int:
-        return self.tokens + self.rate_counters
+        return self.tokens + self.rate_counters + self.reset_tokens + self.jobs
 
     def describe(self) -> str:
-        return (
+        text = (
             f"Removed {self.tokens} expired session(s) and API token(s) and "
             f"{self.rate_counters} rate-limit counter(s)."
         )
+        if self.reset_tokens or self.jobs:
+            # Appended, so the first sentence reads as it always did (scripts may parse it).
+            text += (
+                f" Also {self.reset_tokens} expired password-reset link(s) and "
+                f"{self.jobs} finished job(s)."
+            )
+        return text
 
 
-async def prune_expired(*, clock: Clock = utcnow) -> Pruned:
-    """Delete expired tokens and sessions, and rate windows that can no longer count."""
+async def prune_expired(*, clock: Clock = utcnow, settings: Settings | None = None) -> Pruned:
+    """Delete expired tokens and sessions, rate windows that can no longer count, expired
+    password-reset links, and finished jobs older than ``LLP_QUEUE_KEEP_FINISHED_SECONDS``
+    (the default when no ``settings`` are given)."""
     now = clock()
     return Pruned(
         tokens=await auth.prune_expired(clock=lambda: now),
         rate_counters=await ratelimit.prune(now),
+        reset_tokens=await password_reset.prune_expired(now_clock=lambda: now),
+        jobs=await queue.prune_finished(settings=settings or Settings(), now=now),
     )
 
 

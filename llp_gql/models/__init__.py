@@ -11,6 +11,7 @@ from llp_gql.models.accounts import AccountType, AuthToken, Company, RateCounter
 from llp_gql.models.audit import AuditEvent
 from llp_gql.models.certificates import Certificate, WithdrawnCertificate
 from llp_gql.models.courses import Choice, Course, CourseStatus, Lesson, LessonKind, Question
+from llp_gql.models.jobs import Job, JobState, OutboxMail
 from llp_gql.models.learning import (
     Enrollment,
     EnrollmentSource,
@@ -19,6 +20,7 @@ from llp_gql.models.learning import (
     QuizAttempt,
     QuizAttemptTally,
 )
+from llp_gql.models.password_reset import PasswordResetToken
 
 __all__ = [
     "AccountType",
@@ -31,10 +33,14 @@ __all__ = [
     "CourseStatus",
     "Enrollment",
     "EnrollmentSource",
+    "Job",
+    "JobState",
     "Lesson",
     "LessonKind",
     "LessonProgress",
     "LessonStatus",
+    "OutboxMail",
+    "PasswordResetToken",
     "Question",
     "QuizAttempt",
     "QuizAttemptTally",

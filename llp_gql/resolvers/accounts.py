@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from llp_gql.domain import accounts, auth
+from llp_gql.domain import accounts, auth, password_reset
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.context import Info
 from llp_gql.schema.ids import decode_id
@@ -88,6 +88,46 @@ async def change_password(
         keep_token=context.token,
         settings=context.settings,
         clock=context.clock,
+    )
+    return True
+
+
+async def request_password_reset(
+    info: Info,
+    email: Annotated[
+        str,
+        strawberry.argument(
+            description="The email of the account whose password is forgotten; case and "
+            "surrounding spaces do not matter."
+        ),
+    ],
+) -> bool:
+    context = info.context
+    await password_reset.request_reset(
+        email,
+        settings=context.settings,
+        client_address=context.client_address,
+        clock=context.clock,
+    )
+    return True
+
+
+async def set_password(
+    info: Info,
+    token: Annotated[
+        str,
+        strawberry.argument(
+            description="The token from the reset link (the `token` query parameter of "
+            "/learn/reset?token=...)."
+        ),
+    ],
+    password: Annotated[
+        str, strawberry.argument(description=f"The password to use from now on. {_STRENGTH_RULE}")
+    ],
+) -> bool:
+    context = info.context
+    _ = await password_reset.reset_password(
+        token, password, settings=context.settings, clock=context.clock
     )
     return True
 

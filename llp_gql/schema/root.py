@@ -25,7 +25,17 @@ from llp_gql.schema.permissions import IsAuthenticated, IsStaff
 # Fields anyone may call without logging in; the schema-walk test (R2) holds every
 # other root field to a permission class.
 PUBLIC_FIELDS = frozenset(
-    {"me", "courses", "course", "verifyCertificate", "signUp", "login", "company"}
+    {
+        "me",
+        "courses",
+        "course",
+        "verifyCertificate",
+        "signUp",
+        "login",
+        "company",
+        "requestPasswordReset",
+        "setPassword",
+    }
 )
 
 authenticated: list[type[BasePermission]] = [IsAuthenticated]
@@ -120,6 +130,25 @@ class Mutation:
             "other session and API token of the account ends; the one making this call stays "
             "valid. Attempts count against the account's login limit (RATE_LIMITED)." + _LOGGED_IN
         ),
+    )
+    request_password_reset: bool = strawberry.mutation(
+        resolver=account_resolvers.request_password_reset,
+        description="Forgot your password? Mails a single-use link to /learn/reset?token=... "
+        "that sets a new one (see setPassword); it is valid for LLP_RESET_TTL_SECONDS (an "
+        "hour by default). Public. Always answers true, whether or not the email has an "
+        "account, so it tells nobody which addresses do. VALIDATION (field email) for "
+        "something that is not an email address; RATE_LIMITED with extensions.limit "
+        "PASSWORD_RESET_PER_ADDRESS (too many requests from your address) or "
+        "PASSWORD_RESET_PER_ACCOUNT (too many for this email) within a minute.",
+    )
+    set_password: bool = strawberry.mutation(
+        resolver=account_resolvers.set_password,
+        description="Set a new password with the token of a reset link (requestPasswordReset). "
+        "Public. The link is spent, with any other pending link of the account, and every "
+        "session and API token of the account ends: log in again with the new password. "
+        "VALIDATION with field token and extensions.reason UNKNOWN, USED or EXPIRED for a "
+        "link that cannot be used; VALIDATION with field password and a reason (TOO_SHORT, "
+        "TOO_LONG, COMMON) for a password the policy refuses, which leaves the link usable.",
     )
     logout_everywhere: bool = strawberry.mutation(
         resolver=account_resolvers.logout_everywhere,

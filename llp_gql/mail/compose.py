@@ -1,0 +1,64 @@
+"""Mails from Jinja2 templates: a plain-text and an HTML part for each kind of mail.
+
+The templates are in ``templates/``: ``<name>.txt`` (no escaping: it is not HTML)
+and ``<name>.html`` (autoescaped). A missing variable is an error, not a blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+# The queue job kind that sends one mail (handled in llp_gql.mail.jobs).
+MAIL_JOB = "mail.send"
+TEMPLATES = Path(__file__).parent / "templates"
+
+SUBJECTS = {
+    "password_reset": "Reset your password",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+    def payload(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, object]) -> Mail:
+        return cls(
+            to=str(payload["to"]),
+            subject=str(payload["subject"]),
+            text=str(payload["text"]),
+            html=str(payload["html"]),
+        )
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render(name: str, *, to: str, context: Mapping[str, object]) -> Mail:
+    """The mail ``name`` for ``to``, both parts rendered from ``context``."""
+    environment = _environment()
+    values = {**context, "subject": SUBJECTS[name]}
+    return Mail(
+        to=to,
+        subject=SUBJECTS[name],
+        text=environment.get_template(f"{name}.txt").render(values),
+        html=environment.get_template(f"{name}.html").render(values),
+    )
