@@ -33,7 +33,7 @@ FIELDS = {
 }
 
 
-def _anonymous_form(
+def anonymous_form(
     request: Request, template: str, context: Mapping[str, object], status: int = 200
 ) -> Response:
     """A page whose form has no session yet: a fresh signed double-submit pair."""
@@ -62,7 +62,7 @@ def _anonymous_form(
     return response
 
 
-def _anonymous_csrf_ok(request: Request, offered: str) -> bool:
+def anonymous_csrf_ok(request: Request, offered: str) -> bool:
     return csrf.login_token_ok(
         web.settings_of(request).secret_key, request.cookies.get(csrf.LOGIN_COOKIE), offered
     )
@@ -88,16 +88,14 @@ async def signin(request: Request) -> Response:
         session = sessions.current(request)
         if session is not None and web.learner(session.user):
             return web.redirect(web.safe_next(request.query_params.get("next")))
-        return _anonymous_form(request, "signin.html", {"email": ""})
+        return anonymous_form(request, "signin.html", {"email": ""})
     try:
         form = await web.read_form(request)
     except web.BadForm:
-        return _anonymous_form(
-            request, "signin.html", {"error": "The form could not be read."}, 400
-        )
+        return anonymous_form(request, "signin.html", {"error": "The form could not be read."}, 400)
     email = web.text(form, "email", limit=MAX_EMAIL)
-    if not _anonymous_csrf_ok(request, web.text(form, csrf.FIELD, limit=200)):
-        return _anonymous_form(request, "signin.html", {"email": email, "error": EXPIRED}, 403)
+    if not anonymous_csrf_ok(request, web.text(form, csrf.FIELD, limit=200)):
+        return anonymous_form(request, "signin.html", {"email": email, "error": EXPIRED}, 403)
     try:
         issued = await auth.login(
             email,
@@ -108,36 +106,34 @@ async def signin(request: Request) -> Response:
             clock=web.clock_of(request),
         )
     except RateLimited as exc:
-        return _anonymous_form(request, "signin.html", {"email": email, "error": exc.message}, 429)
+        return anonymous_form(request, "signin.html", {"email": email, "error": exc.message}, 429)
     except LLPError:
         # One message for an unknown email and a wrong password (auth.BAD_LOGIN).
         context = {"email": email, "error": auth.BAD_LOGIN}
-        return _anonymous_form(request, "signin.html", context, 400)
+        return anonymous_form(request, "signin.html", context, 400)
     if not web.learner(issued.user):
         await auth.logout(issued.token)
         context = {"email": email, "error": "Staff sign in to the admin area at /admin."}
-        return _anonymous_form(request, "signin.html", context, 403)
+        return anonymous_form(request, "signin.html", context, 403)
     return await _start_session(request, issued, web.safe_next(web.text(form, "next", limit=500)))
 
 
 async def signup(request: Request) -> Response:
     if request.method == "GET":
-        return _anonymous_form(request, "signup.html", {"email": "", "name": ""})
+        return anonymous_form(request, "signup.html", {"email": "", "name": ""})
     try:
         form = await web.read_form(request)
     except web.BadForm:
-        return _anonymous_form(
-            request, "signup.html", {"error": "The form could not be read."}, 400
-        )
+        return anonymous_form(request, "signup.html", {"error": "The form could not be read."}, 400)
     email = web.text(form, "email", limit=MAX_EMAIL)
     name = web.text(form, "name", limit=MAX_NAME)
     values = {"email": email, "name": name}
-    if not _anonymous_csrf_ok(request, web.text(form, csrf.FIELD, limit=200)):
-        return _anonymous_form(request, "signup.html", {**values, "error": EXPIRED}, 403)
+    if not anonymous_csrf_ok(request, web.text(form, csrf.FIELD, limit=200)):
+        return anonymous_form(request, "signup.html", {**values, "error": EXPIRED}, 403)
     password = web.text(form, "password", limit=MAX_PASSWORD)
     if password != web.text(form, "confirm_password", limit=MAX_PASSWORD):
         errors = {"confirm_password": "The two passwords differ."}
-        return _anonymous_form(request, "signup.html", {**values, "errors": errors}, 422)
+        return anonymous_form(request, "signup.html", {**values, "errors": errors}, 422)
     settings = web.settings_of(request)
     try:
         user = await accounts.sign_up(
@@ -149,22 +145,17 @@ async def signup(request: Request) -> Response:
             clock=web.clock_of(request),
         )
     except RateLimited as exc:
-        return _anonymous_form(request, "signup.html", {**values, "error": exc.message}, 429)
+        return anonymous_form(request, "signup.html", {**values, "error": exc.message}, 429)
     except LLPError as exc:
         field = FIELDS.get(exc.field or "", "__all__")
         status = 409 if exc.code == "CONFLICT" else 422
-        return _anonymous_form(
+        return anonymous_form(
             request, "signup.html", {**values, "errors": {field: exc.message}}, status
         )
     issued = await auth.issue_token(
         user, settings=settings, kind=auth.SESSION, clock=web.clock_of(request)
     )
     return await _start_session(request, issued, "/learn/catalogue?done=welcome")
-
-
-async def forgot(request: Request) -> Response:
-    """A placeholder until email exists (DESIGN.md 4c): say who can help, store nothing."""
-    return web.render(request, "forgot.html")
 
 
 @web.page

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from learner_ui import account, learning, lessons, web
+from learner_ui import account, learning, lessons, reset, web
 
 GET = ["GET"]
 POST = ["POST"]
@@ -31,7 +31,8 @@ def routes() -> list[BaseRoute]:
         Route("/", learning.my_learning, methods=GET),
         Route("/signin", account.signin, methods=FORM),
         Route("/signup", account.signup, methods=FORM),
-        Route("/forgot", account.forgot, methods=GET),
+        Route("/forgot", reset.forgot, methods=FORM),
+        Route("/reset", reset.reset, methods=FORM),
         Route("/signout", account.signout, methods=POST),
         Route("/account", account.account_page, methods=GET),
         Route("/account/password", account.change_password, methods=POST),

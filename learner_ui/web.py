@@ -46,7 +46,7 @@ MAX_ID = 2**31 - 1
 
 def _static_version() -> str:
     digest = hashlib.sha256()
-    for name in ("htmx.min.js", "learner.css", "player.js", "fonts.css"):
+    for name in ("htmx.min.js", "learner.css", "player.js", "fonts.css", "reset.js"):
         digest.update((resources.files("learner_ui") / "static" / name).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -117,6 +117,7 @@ NOTICES = {
     "welcome": "Welcome! Your account is ready. Pick a course to start.",
     "enrolled": "You are enrolled. Start with the first lesson.",
     "password-changed": "Your password was changed. Your other sessions were signed out.",
+    "password-set": "Your new password is set, and every session was signed out. Sign in.",
 }
 
 
@@ -186,7 +187,9 @@ def safe_next(value: str | None) -> str:
         and "\\" not in value
         and len(value) <= 500
         and all(32 < ord(ch) < 127 for ch in value)
-        and not value.startswith(("/learn/signin", "/learn/signout", "/learn/signup"))
+        and not value.startswith(
+            ("/learn/signin", "/learn/signout", "/learn/signup", "/learn/reset", "/learn/forgot")
+        )
     ):
         return value
     return "/learn/"

@@ -347,6 +347,7 @@ def test_every_learner_page_passes_axe_and_fits_the_screen(
         ("signin", "/learn/signin"),
         ("signup", "/learn/signup"),
         ("forgot", "/learn/forgot"),
+        ("reset", "/learn/reset?token=from-the-mail"),
     ):
         page.goto(live_server.base_url + path)
         _fits_and_passes(page, live_server, f"learn-{name}{suffix}")

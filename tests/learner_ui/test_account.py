@@ -166,13 +166,6 @@ async def test_a_wrong_password_gets_one_message_and_staff_are_sent_to_admin(
     assert not await AuthToken.exists(user_id=world.staff.id)
 
 
-async def test_forgot_password_is_a_clear_placeholder(client: httpx.AsyncClient) -> None:
-    page = await client.get("/learn/forgot")
-    assert page.status_code == 200
-    assert "coming soon" in page.text
-    assert "ask your company admin" in page.text
-
-
 async def test_change_password_then_sign_out_everywhere(
     client: httpx.AsyncClient, settings: Settings, world: World
 ) -> None:
