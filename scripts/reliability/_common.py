@@ -220,7 +220,11 @@ class Server:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
             **(env or {}),
         }
+        # LLP_SERVER_CPUS pins the server to those cores (taskset), so that load
+        # generated on this machine runs on the others, as a remote client's would.
+        pinned = os.environ.get("LLP_SERVER_CPUS")
         command = [
+            *(["taskset", "-c", pinned] if pinned else []),
             sys.executable,
             "-m",
             "uvicorn",

@@ -25,7 +25,9 @@ the flood as a multiple of its idle median (target <= 5x), as seen by the client
     python scripts/reliability/expensive_documents.py [--seconds 15] [--workers 1]
         [--postgres] [--refused-per-caller 10] [--max-tokens 2000]
 
-Exits 0 when both targets hold.
+Exits 0 when both targets hold. On one small machine the flood's own clients compete
+with the server for the cores; to measure the server as a remote attacker would
+load it, pin it apart: ``LLP_SERVER_CPUS=1 taskset -c 0 python .../expensive_documents.py``.
 """
 
 from __future__ import annotations
