@@ -49,4 +49,9 @@ def test_wheel_ships_data_files(tmp_path: Path) -> None:
     assert has("llp_gql/transport/graphiql_static/", ".js")
     assert has("admin_ui/templates/", ".html")
     assert has("admin_ui/static/", ".js")
+    assert has("llp_portal/", ".py")  # the assembly, the CLI and asgi
+    assert has("learner_ui/templates/", ".html")
+    assert has("learner_ui/static/", ".js")
+    assert has("learner_ui/static/media/", ".webm")  # the demo's videos
+    assert has("llp_gql/mail/templates/")
     assert not has("tests/")
