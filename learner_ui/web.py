@@ -33,10 +33,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from admin_ui import csrf, sessions
+
+# The web glue both front ends share (re-exported for the learner pages): app state,
+# htmx partials, the session's CSRF token.
+from admin_ui.app_state import clock_of as clock_of
+from admin_ui.app_state import settings_of as settings_of
+from admin_ui.rendering import csrf_token_for, is_partial
 from learner_ui import words
 from llp_gql.domain import access
 from llp_gql.errors import Forbidden, LLPError, NotFound, Unauthenticated
-from llp_gql.settings import Settings
 
 HTMX_VERSION = "2.0.11"  # the admin UI's pinned htmx, copied with its licence into static/
 MAX_FORM_FIELDS = 300
@@ -83,32 +88,6 @@ environment.filters["duration"] = _duration
 environment.filters.update(words.FILTERS)
 # Macros as a global, so that a block rendered alone (htmx) still finds them.
 environment.globals["ui"] = environment.get_template("_macros.html").make_module()
-
-
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def clock_of(request: Request) -> Callable[[], datetime]:
-    clock: Callable[[], datetime] = request.app.state.clock
-    return clock
-
-
-def is_partial(request: Request) -> bool:
-    headers = request.headers
-    return (
-        headers.get("hx-request") == "true"
-        and headers.get("hx-history-restore-request") != "true"
-        and headers.get("hx-boosted") != "true"
-    )
-
-
-def csrf_token_for(request: Request) -> str:
-    session = sessions.current(request)
-    if session is None or not session.csrf_secret:
-        return ""
-    return csrf.session_token(settings_of(request).secret_key, session.csrf_secret)
 
 
 NOTICES = {
