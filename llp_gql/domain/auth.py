@@ -188,21 +188,44 @@ async def change_password(
     if not await check_password(user, current_password):
         raise ValidationFailed("The current password is not correct.", field="currentPassword")
     password_hash = await hash_password_async(new_password, field="newPassword")
-    async with in_transaction():
-        _ = await User.filter(id=user.id).update(password_hash=password_hash)
-        others = AuthToken.filter(user_id=user.id)
-        if keep_token:
-            others = others.exclude(token_hash=_digest(keep_token))
-        ended: int = await others.delete()
-        await audit.record(
-            audit.PASSWORD_CHANGED,
-            actor=user,
-            subject_type="user",
-            subject_id=user.id,
-            company_id=user.company_id,
-            at=now,
-            details={"sessions_ended": ended},
+    async with in_transaction() as connection:
+        ended = await store_new_password(
+            user,
+            password_hash,
+            connection=connection,
+            now=now,
+            action=audit.PASSWORD_CHANGED,
+            keep_token=keep_token,
         )
+    return ended
+
+
+async def store_new_password(
+    user: User,
+    password_hash: str,
+    *,
+    connection: BaseDBAsyncClient,
+    now: datetime,
+    action: str,
+    keep_token: str | None = None,
+) -> int:
+    """The one way a password changes: store the new hash, end every session and API
+    token of the person but ``keep_token``, and audit ``action``, inside the caller's
+    transaction. How many sessions ended."""
+    _ = await User.filter(id=user.id).using_db(connection).update(password_hash=password_hash)
+    others = AuthToken.filter(user_id=user.id)
+    if keep_token:
+        others = others.exclude(token_hash=_digest(keep_token))
+    ended: int = await others.using_db(connection).delete()
+    await audit.record(
+        action,
+        actor=user,
+        subject_type="user",
+        subject_id=user.id,
+        company_id=user.company_id,
+        at=now,
+        details={"sessions_ended": ended},
+    )
     user.password_hash = password_hash
     return ended
 

@@ -16,13 +16,13 @@ from urllib.parse import urlencode
 
 from tortoise.transactions import in_transaction
 
-from llp_gql.domain import audit, queue, ratelimit
+from llp_gql.domain import audit, auth, queue, ratelimit
 from llp_gql.domain.accounts import clean_email
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.passwords import check_password_rules, hash_password_async
 from llp_gql.errors import InvalidResetToken, RateLimited
 from llp_gql.mail.compose import MAIL_JOB, render
-from llp_gql.models import AuthToken, PasswordResetToken, User
+from llp_gql.models import PasswordResetToken, User
 from llp_gql.settings import Settings
 
 # Where the link leads: the learner app's page (docs/password-reset.md, the contract).
@@ -159,24 +159,15 @@ async def reset_password(
         user = await User.filter(id=row.user_id).using_db(connection).first()
         if user is None:  # removed meanwhile (its links would be gone too): as unknown
             raise InvalidResetToken("This reset link is not valid.", reason="UNKNOWN")
-        _ = await User.filter(id=user.id).using_db(connection).update(password_hash=password_hash)
         # Every other pending link of the person dies with this one.
         _ = await (
             PasswordResetToken.filter(user_id=user.id, used_at=None)
             .using_db(connection)
             .update(used_at=now)
         )
-        ended: int = await AuthToken.filter(user_id=user.id).using_db(connection).delete()
-        await audit.record(
-            audit.PASSWORD_RESET,
-            actor=user,
-            subject_type="user",
-            subject_id=user.id,
-            company_id=user.company_id,
-            at=now,
-            details={"sessions_ended": ended},
+        _ = await auth.store_new_password(
+            user, password_hash, connection=connection, now=now, action=audit.PASSWORD_RESET
         )
-    user.password_hash = password_hash
     return user
 
 
