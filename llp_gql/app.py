@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.transactions import in_transaction
 
+from llp_gql import jobs as queue_jobs
 from llp_gql.auth_middleware import AuthenticationMiddleware
 from llp_gql.certs.render import warm_up
 from llp_gql.client_address import ForwardedHeadersMiddleware
@@ -32,7 +33,6 @@ from llp_gql.domain import housekeeping, passwords, queue
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.common_passwords import common_passwords
 from llp_gql.faults import DatabaseOutageMiddleware
-from llp_gql.mail import jobs as mail_jobs
 from llp_gql.observability import RequestLogMiddleware, configure_request_logging
 from llp_gql.security_headers import SecurityHeadersMiddleware
 from llp_gql.settings import Settings
@@ -90,7 +90,7 @@ async def queue_workers(settings: Settings, clock: Clock = utcnow) -> AsyncItera
         yield
         return
     stop = asyncio.Event()
-    handlers = mail_jobs.handlers(settings, clock=clock)
+    handlers = queue_jobs.handlers(settings, clock=clock)
     tasks = [
         asyncio.create_task(
             queue.run_worker(handlers, settings=settings, stop=stop, clock=clock),

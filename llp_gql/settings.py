@@ -208,6 +208,8 @@ class Settings:
     reset_requests_per_address: int = 5  # per minute
     reset_requests_per_account: int = 3  # per minute, per email asked about
     reset_mails_per_account_per_hour: int = 5  # beyond it, silently no mail
+    # Invitations (domain/invitations.py): how long an invitation link works.
+    invitation_ttl_seconds: int = 7 * 86400
 
     # The durable queue (domain/queue.py).
     queue_workers: int = 1  # per process; 0 = this process runs no jobs
@@ -330,6 +332,9 @@ class Settings:
             reset_requests_per_account=_int(env, "LLP_RESET_REQUESTS_PER_ACCOUNT", 3, 1),
             reset_mails_per_account_per_hour=_int(
                 env, "LLP_RESET_MAILS_PER_ACCOUNT_PER_HOUR", 5, 1
+            ),
+            invitation_ttl_seconds=_int(
+                env, "LLP_INVITATION_TTL_SECONDS", cls.invitation_ttl_seconds, 3600
             ),
             queue_workers=_int(env, "LLP_QUEUE_WORKERS", 1, 0),
             queue_poll_interval_seconds=_float(env, "LLP_QUEUE_POLL_INTERVAL_SECONDS", 1.0, 0.01),

@@ -19,6 +19,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 SUBJECTS = {
     "password_reset": "Reset your password",
+    "invitation": "You are invited to LLP certificates",
 }
 
 

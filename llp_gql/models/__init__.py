@@ -7,10 +7,19 @@ Every foreign key states ``on_delete`` on purpose; the rules are:
 - the audit log holds no foreign keys at all, so it outlives everything it describes.
 """
 
-from llp_gql.models.accounts import AccountType, AuthToken, Company, RateCounter, Role, User
+from llp_gql.models.accounts import (
+    AccountType,
+    AuthToken,
+    Company,
+    Group,
+    RateCounter,
+    Role,
+    User,
+)
 from llp_gql.models.audit import AuditEvent
 from llp_gql.models.certificates import Certificate, WithdrawnCertificate
 from llp_gql.models.courses import Choice, Course, CourseStatus, Lesson, LessonKind, Question
+from llp_gql.models.imports import EmployeeImport
 from llp_gql.models.jobs import Job, JobState, OutboxMail
 from llp_gql.models.learning import (
     Enrollment,
@@ -31,8 +40,10 @@ __all__ = [
     "Company",
     "Course",
     "CourseStatus",
+    "EmployeeImport",
     "Enrollment",
     "EnrollmentSource",
+    "Group",
     "Job",
     "JobState",
     "Lesson",

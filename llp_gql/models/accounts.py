@@ -48,9 +48,21 @@ class User(Model):
     role = fields.CharEnumField(Role, max_length=16, default=Role.LEARNER)
     # A company cannot be deleted while it has members.
     company: fields.ForeignKeyNullableRelation[Company] = fields.ForeignKeyField(
-        "models.Company", related_name="members", null=True, on_delete=fields.RESTRICT
+        "models.Company",
+        related_name="members",
+        null=True,
+        on_delete=fields.RESTRICT,
+        db_index=True,
     )
     company_id: int | None
+    # The person's department in their company; deleting a group leaves its members ungrouped.
+    group: fields.ForeignKeyNullableRelation[Group] = fields.ForeignKeyField(
+        "models.Group", related_name="members", null=True, on_delete=fields.SET_NULL
+    )
+    group_id: int | None
+    # Set when a Company Admin deactivates a leaver: no sign-in, no new assignment;
+    # their records stay with the company (DESIGN.md section 3, "Leaving is not removal").
+    deactivated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     enrollments: fields.ReverseRelation[Enrollment]
@@ -58,6 +70,24 @@ class User(Model):
 
     class Meta:
         table = "user"
+
+
+class Group(Model):
+    """A department of one company; every employee is in at most one group."""
+
+    id = fields.IntField(primary_key=True)
+    company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
+        "models.Company", related_name="groups", on_delete=fields.CASCADE
+    )
+    company_id: int
+    name = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    members: fields.ReverseRelation[User]
+
+    class Meta:
+        table = "employee_group"
+        unique_together = (("company", "name"),)
 
 
 class AuthToken(Model):

@@ -36,7 +36,7 @@ class Enrollment(Model):
     learner_id: int
     # A course with learners cannot be deleted; archive it instead.
     course: fields.ForeignKeyRelation[Course] = fields.ForeignKeyField(
-        "models.Course", related_name="enrollments", on_delete=fields.RESTRICT
+        "models.Course", related_name="enrollments", on_delete=fields.RESTRICT, db_index=True
     )
     course_id: int
     source = fields.CharEnumField(EnrollmentSource, max_length=16)
@@ -47,10 +47,12 @@ class Enrollment(Model):
     # The company that assigned the course; the download right of an ASSIGNED
     # enrollment belongs to that company's admins.
     company: fields.ForeignKeyNullableRelation[Company] = fields.ForeignKeyField(
-        "models.Company", related_name=False, null=True, on_delete=fields.RESTRICT
+        "models.Company", related_name=False, null=True, on_delete=fields.RESTRICT, db_index=True
     )
     company_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
+    # When an assigned course should be finished; past it and not completed is overdue.
+    due_at = fields.DatetimeField(null=True)
     completed_at = fields.DatetimeField(null=True)
 
     progress: fields.ReverseRelation[LessonProgress]

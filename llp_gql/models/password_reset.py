@@ -1,4 +1,4 @@
-"""Single-use, expiring password-reset links; only a digest of each token is stored."""
+"""Single-use, expiring links to set a password (reset or invitation); tokens stored hashed."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class PasswordResetToken(Model):
     created_at = fields.DatetimeField(db_index=True)
     expires_at = fields.DatetimeField(db_index=True)
     used_at = fields.DatetimeField(null=True)
+    # "reset" (forgot password) or "invite" (a new employee sets their first password).
+    purpose = fields.CharField(max_length=16, default="reset")
 
     class Meta:
         table = "password_reset_token"

@@ -1,0 +1,20 @@
+"""Every kind of queue job and its handler: what the app's workers and `llp-gql work` run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from llp_gql.domain import invitations, queue
+from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.mail import jobs as mail_jobs
+from llp_gql.models import Job
+from llp_gql.settings import Settings
+
+
+def handlers(settings: Settings, *, clock: Clock = utcnow) -> Mapping[str, queue.Handler]:
+    """The handler of each job kind (add new kinds here: reminders, reports, webhooks)."""
+
+    async def invite(job: Job) -> None:
+        await invitations.send_invitation_job(job, settings=settings, clock=clock)
+
+    return {**mail_jobs.handlers(settings, clock=clock), invitations.INVITE_JOB: invite}
