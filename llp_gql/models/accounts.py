@@ -57,7 +57,7 @@ class User(Model):
     company_id: int | None
     # The person's department in their company; deleting a group leaves its members ungrouped.
     group: fields.ForeignKeyNullableRelation[Group] = fields.ForeignKeyField(
-        "models.Group", related_name="members", null=True, on_delete=fields.SET_NULL
+        "models.Group", related_name="members", null=True, on_delete=fields.SET_NULL, db_index=True
     )
     group_id: int | None
     # Set when a Company Admin deactivates a leaver: no sign-in, no new assignment;

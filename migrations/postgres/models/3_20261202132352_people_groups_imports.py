@@ -6,43 +6,49 @@ RUN_IN_TRANSACTION = True
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
         CREATE TABLE IF NOT EXISTS "employee_import" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" SERIAL NOT NULL PRIMARY KEY,
     "filename" VARCHAR(255) NOT NULL,
     "content" TEXT NOT NULL,
     "sha256" VARCHAR(64) NOT NULL,
-    "created_at" TIMESTAMP NOT NULL,
-    "applied_at" TIMESTAMP,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "applied_at" TIMESTAMPTZ,
     "company_id" INT NOT NULL REFERENCES "company" ("id") ON DELETE CASCADE,
     "uploaded_by_id" INT REFERENCES "user" ("id") ON DELETE SET NULL
-) /* One uploaded file: previewed first, applied at most once (idempotent by ``applied_at``). */;
+);
 CREATE INDEX IF NOT EXISTS "idx_employee_im_created_673630" ON "employee_import" ("created_at");
+COMMENT ON TABLE "employee_import" IS 'One uploaded file: previewed first, applied at most once (idempotent by ``applied_at``).';
         CREATE TABLE IF NOT EXISTS "employee_group" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" SERIAL NOT NULL PRIMARY KEY,
     "name" VARCHAR(100) NOT NULL,
-    "created_at" TIMESTAMP NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
     "company_id" INT NOT NULL REFERENCES "company" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_employee_gr_company_3267c9" UNIQUE ("company_id", "name")
-) /* A department of one company; every employee is in at most one group. */;
-        ALTER TABLE "enrollment" ADD "due_at" TIMESTAMP;
+);
+COMMENT ON TABLE "employee_group" IS 'A department of one company; every employee is in at most one group.';
+        ALTER TABLE "enrollment" ADD "due_at" TIMESTAMPTZ;
         ALTER TABLE "password_reset_token" ADD "purpose" VARCHAR(16) NOT NULL DEFAULT 'reset';
-        ALTER TABLE "user" ADD "group_id" INT REFERENCES "employee_group" ("id") ON DELETE SET NULL;
-        ALTER TABLE "user" ADD "deactivated_at" TIMESTAMP;
-        CREATE INDEX "idx_enrollment_company_dd383f" ON "enrollment" ("company_id");
-        CREATE INDEX "idx_enrollment_course__04e890" ON "enrollment" ("course_id");
-        CREATE INDEX "idx_user_company_3c9098" ON "user" ("company_id");"""
+        ALTER TABLE "user" ADD "deactivated_at" TIMESTAMPTZ;
+        ALTER TABLE "user" ADD "group_id" INT;
+        CREATE INDEX IF NOT EXISTS "idx_enrollment_company_dd383f" ON "enrollment" ("company_id");
+        CREATE INDEX IF NOT EXISTS "idx_enrollment_course__04e890" ON "enrollment" ("course_id");
+        ALTER TABLE "user" ADD CONSTRAINT "fk_user_employee_5e9b0dcd" FOREIGN KEY ("group_id") REFERENCES "employee_group" ("id") ON DELETE SET NULL;
+        CREATE INDEX IF NOT EXISTS "idx_user_group_i_45f3b2" ON "user" ("group_id");
+        CREATE INDEX IF NOT EXISTS "idx_user_company_3c9098" ON "user" ("company_id");"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        DROP INDEX IF EXISTS "idx_user_company_3c9098";
         DROP INDEX IF EXISTS "idx_enrollment_course__04e890";
         DROP INDEX IF EXISTS "idx_enrollment_company_dd383f";
+        DROP INDEX IF EXISTS "idx_user_company_3c9098";
+        DROP INDEX IF EXISTS "idx_user_group_i_45f3b2";
+        ALTER TABLE "user" DROP CONSTRAINT IF EXISTS "fk_user_employee_5e9b0dcd";
+        ALTER TABLE "user" DROP COLUMN "deactivated_at";
+        ALTER TABLE "user" DROP COLUMN "group_id";
         ALTER TABLE "enrollment" DROP COLUMN "due_at";
         ALTER TABLE "password_reset_token" DROP COLUMN "purpose";
-        ALTER TABLE "user" DROP COLUMN "group_id";
-        ALTER TABLE "user" DROP COLUMN "deactivated_at";
-        DROP TABLE IF EXISTS "employee_import";
-        DROP TABLE IF EXISTS "employee_group";"""
+        DROP TABLE IF EXISTS "employee_group";
+        DROP TABLE IF EXISTS "employee_import";"""
 
 
 MODELS_STATE = (
@@ -138,12 +144,12 @@ MODELS_STATE = (
     "P7i8Z/JwTriPj5ea4RfZ4xos/jiMOpeK27QEkB33xuUryNKmPPFtGr7ufu1V27x09D8j+P"
     "cef6pjf40um0gP8pbm7m6aPthyVaxCzdMb7sHkNAe532sN8ZNgr2iifWAt4H93Cqdv+L1r"
     "667vbdA6rWX8eY6b4fP7aA+FeNftIRU6GMx5KbJElpFZJdadvpqNJn7PelVd/zAng2eIhX"
-    "RQ+8DQvt6FSe4zNiAlTvLeIsi2EaFlHnHOU4QlgMwS1s4FwGLR3VmM27fxOdrCkJrxODdw"
-    "vAfvLbOa6BmxfX8ISNoMoeAPTver18sXMizdcLQ+fajj1fp5o7sndravSc/BSMFyJVy+MD"
-    "osZVkEbwhVjJMxnWBbNdEti/GvZcZ4sFvkSWbcyMKRQrQ4LQltZrZhHcT76ENo2JbNy0/p"
-    "VnejcoMNFMOOjCtctwqKkWQJg493OeH96N7hEq6NWw/Wu/CTCx59xr1/XYhWZy+3pXN1Gs"
-    "fLVY+UdkuZ3JnovBpxeikKXCtWPrt5/gks7h2fn7IkgHEvVLQr99fA1KnVIESESwhvzHkf"
-    "AduWiu4A1a4sjxmKzq6sp1dUVcGNrsFTedy3Q+70qmlgeDOsqRoUYqE5Wmj8tUlKjcRKvU"
-    "BmSlNn+XEuoqHWGveg3RPc3lzHCa4cxwmnRmYHe0pWlO0nNEhET2nyPiMC/KrWWDOOjL7N"
-    "v/ARupios="
+    "RQ+8DQvt6FSe4zNiAlTvLeIsi2EaFlGIbj5BWIzALezfXAYtHRXAebdvonM1Jd91YuxuAd"
+    "hPfju1hDU8XSOgsgcA/bteL1/knEjy9cLAubZjz9eJ5o7szZoaOyc/A+OFSNXy8ICoaRUk"
+    "EXwhVvI8hnXBbJf09a+GPdfZYoEvkWUbM2MKxcqQoLOl9ZpZ9PaTL6FNYyIbt6x/5XneDQ"
+    "pMNBPuuXDtMBxqqgUQJs79nGeHd2N7hAJ6NWz/2m8CTOw599l1/XWhmdy83tVNFCdfLU7+"
+    "EVluZ7LnYvDphQhkqXDtuPrtp7ekc3h2/r4I0oFE/VLQbx9fg1KnFP0REawh+3EkbEcuki"
+    "t4g5Y4cDwmq7q6cl1dEQeGNnvFTecync+7kqnlwaCOcmOokcpEpcnjMhUlKjfRKrX9WKmt"
+    "36WEuUpH2KteQ3RPc7kynGa4MpwmXRnYHW1pkpP0DBEhkf1niDjMi3JruSAO+jL79n9qdY"
+    "n1"
 )
