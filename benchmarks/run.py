@@ -262,8 +262,8 @@ class Bench:
                 self.url,
                 "--out",
                 str(out),
-                "--secret",
-                self.secret,
+                # One argument: a secret starting with "-" would be read as an option.
+                f"--secret={self.secret}",
                 "--b6",
                 str(self.config.b6_enrollments + self.config.b6_warmup),
                 "--heartbeat-learners",
