@@ -7,7 +7,7 @@ escaped there like any other text). No JavaScript, no chart library.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,6 +73,9 @@ def _nice_max(value: int) -> int:
     return int(math.ceil(value / 4) * 4)
 
 
+MONTHS = 6  # how many months the dashboard's chart shows
+
+
 def last_months(now: datetime, count: int) -> list[tuple[int, int]]:
     """(year, month) of the ``count`` months up to and including ``now``'s, oldest first."""
     year, month = now.year, now.month
@@ -85,16 +88,9 @@ def last_months(now: datetime, count: int) -> list[tuple[int, int]]:
     return months[::-1]
 
 
-def monthly_columns(
-    completed_at: Sequence[datetime], now: datetime, months: int = 6
-) -> ColumnChart:
-    """Completions per calendar month (UTC), the last ``months`` months."""
-    keys = last_months(now, months)
-    counts = dict.fromkeys(keys, 0)
-    for moment in completed_at:
-        key = (moment.year, moment.month)
-        if key in counts:
-            counts[key] += 1
+def monthly_columns(counts: Mapping[tuple[int, int], int]) -> ColumnChart:
+    """Completions per calendar month (UTC): ``counts`` by (year, month), oldest first."""
+    keys = list(counts)
     width, height, left, top, bottom = 560, 220, 36, 16, 28
     baseline = height - bottom
     top_value = _nice_max(max(counts.values(), default=0))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from anyio import to_thread
 from starlette.datastructures import UploadFile
@@ -58,8 +58,13 @@ def _month_start(now: datetime) -> datetime:
 @web.page(web.company_admin)
 async def dashboard(request: Request, user: access.Actor) -> Response:
     now = app_state.now(request)
-    figures = await companies.dashboard(user, since=_month_start(now))
-    completed = figures.completed_at
+    months = charts.last_months(now, charts.MONTHS)
+    figures = await companies.dashboard(
+        user,
+        since=_month_start(now),
+        month_starts=[datetime(year, month, 1, tzinfo=UTC) for year, month in months],
+    )
+    completed = figures.completed
     return rendering.render(
         request,
         "dashboard.html",
@@ -69,13 +74,13 @@ async def dashboard(request: Request, user: access.Actor) -> Response:
             "admins": figures.admins,
             "assigned": figures.assigned,
             "courses": len(figures.courses),
-            "completions": len(completed),
-            "completion_rate": round(100 * len(completed) / figures.assigned)
-            if figures.assigned
-            else 0,
+            "completions": completed,
+            "completion_rate": round(100 * completed / figures.assigned) if figures.assigned else 0,
             "certificates_this_month": figures.certificates_since,
             "month_name": now.strftime("%B %Y"),
-            "over_time": charts.monthly_columns(completed, now),
+            "over_time": charts.monthly_columns(
+                dict(zip(months, figures.completions_by_month, strict=True))
+            ),
             "by_course": charts.course_rows(
                 [(c.title, c.assigned, c.completed) for c in figures.courses]
             ),

@@ -45,37 +45,66 @@ class Dashboard:
     members: int
     admins: int
     assigned: int
-    completed_at: list[datetime]  # one per completed enrollment
+    completed: int
     certificates_since: int  # issued since the ``since`` asked for
+    # Completions in each ``[start, next start)`` of the month starts asked for.
+    completions_by_month: list[int]
     courses: list[CourseFigures]  # per course assigned, in no particular order
 
 
-async def dashboard(viewer: access.Viewer, *, since: datetime) -> Dashboard:
-    """The figures of the company the viewer administers, in six queries."""
+async def dashboard(
+    viewer: access.Viewer, *, since: datetime, month_starts: list[datetime]
+) -> Dashboard:
+    """The figures of the company the viewer administers, counted by the database.
+
+    Constant work in Python whatever the company's size: five queries, each an
+    aggregate (the per-course counts and the per-month completions are grouped or
+    filtered in SQL; nothing reads one row per enrollment)."""
     company = await access.access_own_company(viewer)
-    members = await User.filter(company_id=company.id).count()
-    admins = await User.filter(company_id=company.id, role=Role.COMPANY_ADMIN).count()
-    rows = await Enrollment.filter(company_id=company.id).values("course_id", "completed_at")
+    people = await (
+        User.filter(company_id=company.id)
+        .annotate(
+            members=Count("id"),
+            admins=Count("id", _filter=Q(role=Role.COMPANY_ADMIN)),
+        )
+        .values("members", "admins")
+    )
+    # One conditional count per month: [start, next start), the last one open-ended.
+    ends: list[datetime | None] = [*month_starts[1:], None]
+    per_month = {
+        f"m{index}": Count(
+            "id",
+            _filter=Q(completed_at__gte=start)
+            if end is None
+            else Q(completed_at__gte=start, completed_at__lt=end),
+        )
+        for index, (start, end) in enumerate(zip(month_starts, ends, strict=True))
+    }
+    months = (
+        await Enrollment.filter(company_id=company.id).annotate(**per_month).values(*per_month)
+    )[0]
+    per_course = (
+        await Enrollment.filter(company_id=company.id)
+        .annotate(assigned=Count("id"), completed=Count("completed_at"))
+        .group_by("course_id")
+        .values("course_id", "assigned", "completed")
+    )
     certificates = await Certificate.filter(
         enrollment__company_id=company.id, issued_at__gte=since
     ).count()
-    course_ids = {row["course_id"] for row in rows}
+    course_ids = {row["course_id"] for row in per_course}
     titles = {c.id: c.title for c in await Course.filter(id__in=course_ids).only("id", "title")}
-    per_course: dict[int, list[int]] = {}
-    for row in rows:
-        counts = per_course.setdefault(row["course_id"], [0, 0])
-        counts[0] += 1
-        counts[1] += row["completed_at"] is not None
     return Dashboard(
         company=company,
-        members=members,
-        admins=admins,
-        assigned=len(rows),
-        completed_at=[row["completed_at"] for row in rows if row["completed_at"] is not None],
+        members=people[0]["members"],
+        admins=people[0]["admins"],
+        assigned=sum(row["assigned"] for row in per_course),
+        completed=sum(row["completed"] for row in per_course),
         certificates_since=certificates,
+        completions_by_month=[int(months[key] or 0) for key in per_month],
         courses=[
-            CourseFigures(str(titles.get(cid, "?")), done[0], done[1])
-            for cid, done in per_course.items()
+            CourseFigures(str(titles.get(row["course_id"], "?")), row["assigned"], row["completed"])
+            for row in per_course
         ],
     )
 

@@ -6,6 +6,7 @@ import pytest_asyncio
 
 from llp_gql.domain.clock import FakeClock
 from tests.admin_ui import Scene, build_scene
+from tests.api.test_query_counts import queries as queries  # the SQL-counting fixture
 from tests.factories import World
 
 

@@ -9,9 +9,11 @@ import pytest
 
 from llp_gql.domain import audit, enrollments
 from llp_gql.domain.clock import FakeClock
-from llp_gql.models import AuditEvent, Certificate, Enrollment
+from llp_gql.domain.clock import utcnow as clock_now
+from llp_gql.models import AuditEvent, Certificate, Enrollment, EnrollmentSource
 from llp_gql.settings import Settings
 from tests.admin_ui import Scene, complete_course, log_in
+from tests.api.test_query_counts import QueryLog
 from tests.factories import World, make_user
 
 HX = {"HX-Request": "true"}
@@ -304,3 +306,39 @@ async def test_export_filters_that_make_no_sense_are_shown_at_their_field(
     assert backwards.status_code == 422
     assert "start date is after the end date" in backwards.text
     assert "Download ZIP" not in backwards.text
+
+
+async def test_the_dashboard_costs_the_same_for_3_and_43_enrollments_and_reads_no_rows(
+    client: httpx.AsyncClient, settings: Settings, scene: Scene, queries: QueryLog
+) -> None:
+    """B9: a company of 100,000 enrollments must not be read into Python to count it."""
+    _ = await log_in(client, scene.world.admin_x, settings)
+
+    async def dashboard_sql() -> list[str]:
+        queries.statements.clear()
+        queries.active = True
+        try:
+            assert (await client.get("/admin/dashboard")).status_code == 200
+        finally:
+            queries.active = False
+        return list(queries.statements)
+
+    before = await dashboard_sql()
+    company = scene.world.admin_x.company_id
+    for n in range(40):
+        person = await make_user(f"bulk{n}@x.example", company=scene.world.company_x)
+        _ = await Enrollment.create(
+            learner=person,
+            course=scene.world.course.course,
+            source=EnrollmentSource.ASSIGNED,
+            company_id=company,
+            completed_at=clock_now() if n % 2 else None,
+        )
+    after = await dashboard_sql()
+    assert len(after) == len(before), "\n".join(after)
+    # every statement on enrollments is an aggregate: no row per enrollment reaches Python
+    on_enrollments = [sql for sql in after if 'FROM "enrollment"' in sql]
+    assert on_enrollments
+    assert all("COUNT(" in sql for sql in on_enrollments), "\n".join(on_enrollments)
+    page = (await client.get("/admin/dashboard")).text
+    assert '<div class="label">Completions</div><div class="value">21</div>' in page
