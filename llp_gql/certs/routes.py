@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from llp_gql.certs import verify
 from llp_gql.certs.signing import BadToken, read_download_token
 from llp_gql.certs.zipstream import ExportEntry, stream_zip
-from llp_gql.client_address import client_address
-from llp_gql.domain import access, audit, certificates, exports, ratelimit
-from llp_gql.errors import Forbidden, NotFound, RateLimited, ValidationFailed
+from llp_gql.domain import access, audit, exports
+from llp_gql.errors import Forbidden, NotFound, ValidationFailed
 from llp_gql.models import Certificate, User
 from llp_gql.schema.ids import parse_pk
 from llp_gql.settings import Settings
@@ -125,40 +125,6 @@ async def download(request: Request) -> Response:
     )
 
 
-async def verify_page(request: Request) -> Response:
-    """The public, server-rendered verification page (works without JavaScript)."""
-    settings = _settings(request)
-    try:
-        await ratelimit.hit(
-            f"verify:{client_address(request)}",
-            limit=settings.verify_lookups_per_address,
-            now=_now(request),
-            message="Too many look-ups; wait a minute.",
-        )
-    except RateLimited as exc:
-        return _page("Slow down", f"<p>{html.escape(exc.message)}</p>", 429)
-    found = await certificates.verify(request.path_params["code"])
-    status = found.status.value
-    if found.status == certificates.VerificationStatus.VALID:
-        assert found.issued_at is not None
-        body = (
-            "<p class=valid><strong>Valid certificate.</strong></p><dl>"
-            f"<dt>Learner</dt><dd>{html.escape(found.learner_name or '')}</dd>"
-            f"<dt>Course</dt><dd>{html.escape(found.course_title or '')}</dd>"
-            f"<dt>Issued</dt><dd>{found.issued_at:%d %B %Y}</dd></dl>"
-        )
-    elif found.status == certificates.VerificationStatus.WITHDRAWN:
-        assert found.withdrawn_at is not None
-        body = (
-            "<p class=withdrawn><strong>This certificate was withdrawn</strong> on "
-            f"{found.withdrawn_at:%d %B %Y}.</p>"
-        )
-    else:
-        body = "<p class=unknown>No certificate has this code. Check it and try again.</p>"
-    page = _page(f"Certificate verification: {status.lower()}", body, 200)
-    return page
-
-
 def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name, "").strip()
     if not raw:
@@ -248,5 +214,6 @@ def certificate_routes() -> list[BaseRoute]:
     return [
         Route("/certificates/export.zip", export_zip, methods=["GET"]),
         Route("/certificates/{certificate_id:int}/download", download, methods=["GET"]),
-        Route("/verify/{code}", verify_page, methods=["GET"]),
+        Route("/verify", verify.verify_form, methods=["GET"]),
+        Route("/verify/{code}", verify.verify_page, methods=["GET"]),
     ]

@@ -27,6 +27,10 @@ class Verification:
     learner_name: str | None = None
     issued_at: datetime | None = None
     withdrawn_at: datetime | None = None
+    # The issuing company as printed (None for an individual's own course).
+    company_name: str | None = None
+    # The code as stored (normalised) when it is known; never for UNKNOWN.
+    code: str | None = None
 
 
 async def withdraw_for_enrollments(enrollment_ids: Iterable[int], *, clock: Clock = utcnow) -> int:
@@ -66,7 +70,7 @@ async def verify(code: str) -> Verification:
     if not normalised or len(normalised) > MAX_CODE_LENGTH:
         return Verification(VerificationStatus.UNKNOWN)
     certificate = await Certificate.get_or_none(verification_code=normalised).only(
-        "id", "course_title", "learner_name", "issued_at"
+        "id", "course_title", "learner_name", "issued_at", "company_name"
     )
     if certificate is not None:
         return Verification(
@@ -74,8 +78,12 @@ async def verify(code: str) -> Verification:
             course_title=certificate.course_title,
             learner_name=certificate.learner_name,
             issued_at=certificate.issued_at,
+            company_name=certificate.company_name,
+            code=normalised,
         )
     tombstone = await WithdrawnCertificate.get_or_none(verification_code=normalised)
     if tombstone is not None:
-        return Verification(VerificationStatus.WITHDRAWN, withdrawn_at=tombstone.withdrawn_at)
+        return Verification(
+            VerificationStatus.WITHDRAWN, withdrawn_at=tombstone.withdrawn_at, code=normalised
+        )
     return Verification(VerificationStatus.UNKNOWN)

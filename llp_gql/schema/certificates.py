@@ -94,6 +94,10 @@ class CertificateVerificationType:
     withdrawn_at: datetime | None = strawberry.field(
         description="When the certificate was withdrawn; null unless WITHDRAWN."
     )
+    company_name: str | None = strawberry.field(
+        description="The company that assigned the course, as printed; null unless VALID, "
+        "and null for a course an individual took on their own."
+    )
 
     @classmethod
     def from_domain(cls, found: Verification) -> CertificateVerificationType:
@@ -103,4 +107,5 @@ class CertificateVerificationType:
             learner_name=found.learner_name,
             issued_at=found.issued_at,
             withdrawn_at=found.withdrawn_at,
+            company_name=found.company_name,
         )
