@@ -9,8 +9,10 @@ import base64
 import hashlib
 import html
 import re
+import unicodedata
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
@@ -69,11 +71,39 @@ def _now(request: Request) -> datetime:
     return now
 
 
-def safe_filename(learner: str, course: str) -> str:
-    """ASCII, no path characters, no quotes: safe in a Content-Disposition header."""
-    raw = f"{learner}-{course}"
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", raw).strip("-")[:80] or "certificate"
-    return f"certificate-{slug}.pdf"
+def _ascii_stem(text: str) -> str:
+    """Latin letters without their accents (É -> E), digits, single dashes."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-")[:80]
+
+
+def _unicode_stem(text: str) -> str:
+    """Letters (with their combining marks: Devanagari needs them) and digits of any
+    script; anything else (path characters, quotes, controls, spaces) becomes one dash."""
+    kept = "".join(
+        ch if unicodedata.category(ch)[0] in "LMN" else "-"
+        for ch in unicodedata.normalize("NFC", text)
+    )
+    return re.sub(r"-+", "-", kept).strip("-")[:80]
+
+
+def attachment(stem: str, suffix: str, *, fallback: str) -> str:
+    """A Content-Disposition value keeping any script (RFC 6266, RFC 8187).
+
+    ``filename*=UTF-8''...`` carries the name as written (every current browser
+    uses it); ``filename="..."`` is the ASCII fallback for the rest, built from the
+    same words with everything non-ASCII dropped, or ``fallback`` when nothing is left.
+    """
+    ascii_name = f"{_ascii_stem(stem) or fallback}{suffix}"
+    value = f'attachment; filename="{ascii_name}"'
+    full = _unicode_stem(stem)
+    if full and f"{full}{suffix}" != ascii_name:
+        value += f"; filename*=UTF-8''{quote(full + suffix, safe='')}"
+    return value
+
+
+def certificate_attachment(learner: str, course: str) -> str:
+    return attachment(f"certificate-{learner}-{course}", ".pdf", fallback="certificate")
 
 
 async def download(request: Request) -> Response:
@@ -117,11 +147,15 @@ async def download(request: Request) -> Response:
             "via": "link",
         },
     )
-    filename = safe_filename(certificate.learner_name, certificate.course_title)
     return Response(
         bytes(certificate.pdf),
         media_type="application/pdf",
-        headers={**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            **PRIVATE_HEADERS,
+            "Content-Disposition": certificate_attachment(
+                certificate.learner_name, certificate.course_title
+            ),
+        },
     )
 
 
@@ -199,13 +233,14 @@ async def export_zip(request: Request) -> Response:
         details={"count": len(ids), "filters": request.url.query},
     )
     stamp = _now(request).strftime("%Y%m%d")
-    filename = re.sub(r"[^A-Za-z0-9]+", "-", company.name).strip("-") or "company"
     return StreamingResponse(
         stream_zip(entries()),
         media_type="application/zip",
         headers={
             **PRIVATE_HEADERS,
-            "Content-Disposition": f'attachment; filename="certificates-{filename}-{stamp}.zip"',
+            "Content-Disposition": attachment(
+                f"certificates-{company.name}-{stamp}", ".zip", fallback="certificates"
+            ),
         },
     )
 
