@@ -45,7 +45,7 @@ async def export_certificates(settings: Settings, company: str, out: Path) -> in
         partial = out.with_name(out.name + ".part")
         with partial.open("wb") as handle:
             done = 0
-            async for row in exports.iter_certificates(ids):
+            async for row in exports.iter_certificates(ids, settings=settings):
                 handle.write(
                     writer.add(
                         ExportEntry(

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 from llp_gql.certs import verify
 from llp_gql.certs.signing import BadToken, read_download_token
 from llp_gql.certs.zipstream import ExportEntry, stream_zip
-from llp_gql.domain import access, audit, exports
+from llp_gql.domain import access, audit, exports, issuance
 from llp_gql.errors import Forbidden, NotFound, ValidationFailed
 from llp_gql.models import Certificate, User
 from llp_gql.schema.ids import parse_pk
@@ -147,8 +147,12 @@ async def download(request: Request) -> Response:
             "via": "link",
         },
     )
+    try:
+        pdf = await issuance.ensure_pdf(certificate, settings=settings)
+    except NotFound:
+        return _page("Certificate removed", "<p>This certificate has been withdrawn.</p>", 410)
     return Response(
-        bytes(certificate.pdf),
+        pdf,
         media_type="application/pdf",
         headers={
             **PRIVATE_HEADERS,
@@ -193,6 +197,7 @@ def export_filter(request: Request) -> exports.ExportFilter:
 async def export_zip(request: Request) -> Response:
     """``/certificates/export.zip?course=&employee=&from=&to=``: a company admin's
     certificates as one ZIP with a CSV manifest, streamed with constant memory."""
+    settings = _settings(request)
     viewer = request.scope.get("state", {}).get("user")
     if viewer is None:
         return _page("Log in first", "<p>Log in as a company admin to export.</p>", 401)
@@ -213,7 +218,7 @@ async def export_zip(request: Request) -> Response:
 
     async def entries() -> AsyncIterator[ExportEntry]:
         # The manifest shows the certificate's snapshot, exactly what is printed.
-        async for row in exports.iter_certificates(ids):
+        async for row in exports.iter_certificates(ids, settings=settings):
             yield ExportEntry(
                 employee=row.learner_name,
                 email=row.learner_email,

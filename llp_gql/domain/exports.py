@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from llp_gql.domain import access
-from llp_gql.errors import ValidationFailed
+from llp_gql.domain import access, issuance
+from llp_gql.errors import NotFound, ValidationFailed
 from llp_gql.models import Certificate, Company, Course, Enrollment, User
+from llp_gql.settings import Settings
 
 BATCH = 50  # certificates (with their PDFs) held in memory at once
 
@@ -49,15 +50,22 @@ async def selected_ids(company_id: int, selection: ExportFilter) -> list[int]:
     return ids
 
 
-async def iter_certificates(ids: list[int]) -> AsyncIterator[Certificate]:
-    """The certificates of ``ids`` with their PDFs, ``BATCH`` at a time (constant memory)."""
+async def iter_certificates(ids: list[int], *, settings: Settings) -> AsyncIterator[Certificate]:
+    """The certificates of ``ids`` with their PDFs, ``BATCH`` at a time (constant memory).
+
+    A PDF not drawn yet (the queue is behind) is drawn here and stored."""
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         rows = {row.id: row for row in await Certificate.filter(id__in=chunk)}
         for certificate_id in chunk:
             row = rows.get(certificate_id)
-            if row is not None:  # removed since the selection: skip it
-                yield row
+            if row is None:  # removed since the selection: skip it
+                continue
+            try:
+                _ = await issuance.ensure_pdf(row, settings=settings)
+            except NotFound:
+                continue
+            yield row
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,24 +1,30 @@
 """Issuing the certificate of a completed enrollment (DESIGN.md sections 3 and 4).
 
-Issuance is split in two so the database transaction stays short:
+The code and the facts are the certificate; the PDF is drawn from them after commit.
 
-1. ``prepare_certificate`` reads the snapshot (learner, course, company and
-   logo), draws a verification code and renders the PDF off the event loop.
-   The progress engine calls it *before* opening the transaction that completes
-   the last lesson: rendering inside would hold the transaction (on SQLite, the
-   whole database) for the length of a render.
-2. ``issue_certificate`` runs inside that transaction and inserts the row, with
-   its audit event. The unique constraint on ``Certificate.enrollment`` decides
-   races: a losing insert is rolled back to a savepoint and the existing
-   certificate is returned, so however many requests race, one certificate
-   exists and every caller gets it.
+1. ``prepare_certificate`` reads the snapshot (learner, course, company and logo)
+   and draws a verification code. The progress engine calls it *before* opening
+   the transaction that completes the last lesson, so the reads do not hold it.
+2. ``issue_certificate`` runs inside that transaction: it inserts the row (the
+   snapshot, no PDF yet), its audit event and a ``certificate.render`` job, all
+   committed with the completion. The unique constraint on
+   ``Certificate.enrollment`` decides races: a losing insert is rolled back to a
+   savepoint and the existing certificate is returned, so however many requests
+   race, one certificate exists and every caller gets it.
+3. After commit a queue worker renders the PDF from the stored snapshot
+   (``render_job``) and stores it once with its SHA-256. A download or export that
+   comes first renders it itself (``ensure_pdf``). Rendering is deterministic, so
+   whoever renders first, the bytes are the same; the store is conditional (only
+   while no PDF is stored), so a PDF is never replaced.
 
-A prepared certificate that loses the race is simply dropped.
+Until rendered a row has an empty ``pdf`` and ``sha256`` (``PENDING``): a sentinel
+rather than NULL because aerich cannot make a column nullable on SQLite.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 import secrets
@@ -30,10 +36,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from llp_gql.certs.render import TEMPLATE_VERSION, CertificateSnapshot, render_certificate_async
-from llp_gql.domain import audit
-from llp_gql.domain.clock import Clock
+from llp_gql.domain import audit, queue
+from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.errors import NotFound
-from llp_gql.models import Certificate, Company, Course, Enrollment, EnrollmentSource, User
+from llp_gql.models import Certificate, Company, Course, Enrollment, EnrollmentSource, Job, User
 from llp_gql.settings import Settings
 
 # A clash of two 160-bit codes is not expected in the life of the universe; the
@@ -41,15 +47,18 @@ from llp_gql.settings import Settings
 _CODE_ATTEMPTS = 3
 
 
+RENDER_JOB = "certificate.render"
+# The pdf and sha256 of a certificate whose PDF is not drawn yet.
+PENDING = ""
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedCertificate:
-    """A rendered certificate, not stored yet."""
+    """A certificate's snapshot and code, not stored yet."""
 
     enrollment_id: int
     learner_email: str
     snapshot: CertificateSnapshot
-    pdf: bytes
-    sha256: str
 
 
 def new_verification_code() -> str:
@@ -64,7 +73,7 @@ def verify_url(settings: Settings, code: str) -> str:
 async def prepare_certificate(
     enrollment: Enrollment, *, settings: Settings, issued_at: datetime
 ) -> PreparedCertificate:
-    """Build the snapshot and render the PDF; touches the database only to read.
+    """Build the snapshot and draw its code; touches the database only to read.
 
     The company name and logo are printed only for ASSIGNED enrollments: an
     individual's certificate belongs to them, not to a former employer.
@@ -88,13 +97,8 @@ async def prepare_certificate(
         verify_url=verify_url(settings, code),
         template_version=TEMPLATE_VERSION,
     )
-    pdf = await render_certificate_async(snapshot)
     return PreparedCertificate(
-        enrollment_id=enrollment.id,
-        learner_email=learner.email,
-        snapshot=snapshot,
-        pdf=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(),
+        enrollment_id=enrollment.id, learner_email=learner.email, snapshot=snapshot
     )
 
 
@@ -111,7 +115,7 @@ async def issue_certificate(
     when it was issued already.
 
     Pass what ``prepare_certificate`` made before the transaction; without it the
-    PDF is rendered here, inside the transaction (correct, only slower).
+    snapshot is read here, inside the transaction (correct, only longer).
     """
     if prepared is None or prepared.enrollment_id != enrollment.id:
         existing = await _existing(enrollment.id, connection)
@@ -129,8 +133,15 @@ async def issue_certificate(
             existing = await _existing(enrollment.id, connection)
             if existing is not None:
                 return existing  # another request issued it first
-            prepared = await _with_new_code(prepared, settings)  # the code clashed
+            prepared = _with_new_code(prepared, settings)  # the code clashed
             continue
+        await queue.enqueue(
+            RENDER_JOB,
+            {"certificate_id": certificate.id},
+            key=f"certificate:render:{certificate.id}",
+            connection=connection,
+            clock=clock,
+        )
         await audit.record(
             audit.CERTIFICATE_ISSUED,
             actor=None,
@@ -144,7 +155,12 @@ async def issue_certificate(
                 "learner_email": prepared.learner_email,
                 "course_id": enrollment.course_id,
                 "course_title": prepared.snapshot.course_title,
-                "sha256": prepared.sha256,
+                # The code's digest, not the code: it ties this event to the
+                # certificate (or its WITHDRAWN tombstone) without making the log
+                # a list of codes that verify a name.
+                "code_sha256": hashlib.sha256(
+                    prepared.snapshot.verification_code.encode()
+                ).hexdigest(),
             },
         )
         return certificate
@@ -168,22 +184,60 @@ async def _insert(prepared: PreparedCertificate, connection: BaseDBAsyncClient) 
         company_logo=snap.company_logo,
         issued_at=snap.issued_at,
         template_version=snap.template_version,
-        pdf=prepared.pdf,
-        sha256=prepared.sha256,
+        pdf=PENDING.encode(),
+        sha256=PENDING,
     )
 
 
-async def _with_new_code(prepared: PreparedCertificate, settings: Settings) -> PreparedCertificate:
-    # The code is printed on the PDF, so a new code means a new render.
+def _with_new_code(prepared: PreparedCertificate, settings: Settings) -> PreparedCertificate:
     code = new_verification_code()
     snapshot = dataclasses.replace(
         prepared.snapshot, verification_code=code, verify_url=verify_url(settings, code)
     )
-    pdf = await render_certificate_async(snapshot)
-    return PreparedCertificate(
-        prepared.enrollment_id,
-        prepared.learner_email,
-        snapshot,
-        pdf,
-        hashlib.sha256(pdf).hexdigest(),
+    return dataclasses.replace(prepared, snapshot=snapshot)
+
+
+def snapshot_of(certificate: Certificate, settings: Settings) -> CertificateSnapshot:
+    """What is printed, from the stored row (the verify address from today's settings)."""
+    return CertificateSnapshot(
+        learner_name=certificate.learner_name,
+        course_title=certificate.course_title,
+        company_name=certificate.company_name,
+        company_logo=bytes(certificate.company_logo) if certificate.company_logo else None,
+        issued_at=certificate.issued_at,
+        verification_code=certificate.verification_code,
+        verify_url=verify_url(settings, certificate.verification_code),
+        template_version=certificate.template_version,
     )
+
+
+async def ensure_pdf(
+    certificate: Certificate, *, settings: Settings, clock: Clock = utcnow
+) -> bytes:
+    """The certificate's PDF: the stored one, or rendered now and stored (once).
+
+    NOT_FOUND when the certificate was removed while rendering."""
+    if certificate.sha256 != PENDING:
+        return bytes(certificate.pdf)
+    pdf = await render_certificate_async(snapshot_of(certificate, settings))
+    digest = hashlib.sha256(pdf).hexdigest()
+    stored = await Certificate.filter(id=certificate.id, sha256=PENDING).update(
+        pdf=pdf, sha256=digest
+    )
+    if not stored:  # rendered meanwhile by another worker (the same bytes), or removed
+        row = await Certificate.filter(id=certificate.id).only("id", "pdf", "sha256").first()
+        if row is None:
+            raise NotFound("Certificate")
+        pdf, digest = bytes(row.pdf), row.sha256
+    certificate.pdf, certificate.sha256 = pdf, digest
+    return pdf
+
+
+async def render_job(job: Job, *, settings: Settings, clock: Clock = utcnow) -> None:
+    """The ``certificate.render`` job: draw and store the PDF of a new certificate."""
+    certificate_id = int(str(job.payload["certificate_id"]))
+    certificate = await Certificate.get_or_none(id=certificate_id)
+    if certificate is not None:
+        with contextlib.suppress(NotFound):  # removed meanwhile: nothing to draw
+            _ = await ensure_pdf(certificate, settings=settings)
+    _ = await queue.complete(job, clock=clock)

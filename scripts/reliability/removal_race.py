@@ -257,7 +257,9 @@ async def race_pair(
 
 
 async def certificate_states(database_url: str, certificate_ids: list[int]) -> dict[int, str]:
-    """VALID (row exists), WITHDRAWN (tombstone of the same PDF hash) or UNKNOWN, per id."""
+    """VALID (row exists), WITHDRAWN (tombstone of the same code) or UNKNOWN, per id.
+
+    The issuance audit event names the code by its SHA-256 (``code_sha256``)."""
     import asyncpg
 
     connection = await asyncpg.connect(database_url)
@@ -268,13 +270,15 @@ async def certificate_states(database_url: str, certificate_ids: list[int]) -> d
                 states[certificate_id] = "VALID"
                 continue
             sha = await connection.fetchval(
-                "SELECT details->>'sha256' FROM audit_event WHERE action = $1 "
+                "SELECT details->>'code_sha256' FROM audit_event WHERE action = $1 "
                 "AND subject_type = 'certificate' AND subject_id = $2",
                 "certificate.issued",
                 certificate_id,
             )
             tombstone = sha and await connection.fetchval(
-                "SELECT 1 FROM withdrawn_certificate WHERE sha256 = $1", sha
+                "SELECT 1 FROM withdrawn_certificate "
+                "WHERE encode(sha256(convert_to(verification_code, 'UTF8')), 'hex') = $1",
+                sha,
             )
             states[certificate_id] = "WITHDRAWN" if tombstone else "UNKNOWN"
         return states

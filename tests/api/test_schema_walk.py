@@ -98,7 +98,7 @@ OPEN_FIELDS: dict[str, str] = {
     ),
     **_open(
         "CertificateVerification",
-        "status courseTitle learnerName issuedAt withdrawnAt",
+        "status courseTitle learnerName issuedAt withdrawnAt companyName",
         "public verification by code (DESIGN.md 2: anyone)",
     ),
     **{

@@ -17,9 +17,10 @@ from tortoise.connection import get_connections
 from tortoise.context import tortoise_test_context
 from tortoise.transactions import in_transaction
 
+from llp_gql import jobs
 from llp_gql.certs.render import TEMPLATE_VERSION, CertificateSnapshot, render_certificate_async
 from llp_gql.db import MODEL_MODULES
-from llp_gql.domain import audit, issuance, progress
+from llp_gql.domain import audit, enrollments, issuance, progress, queue
 from llp_gql.domain.clock import FakeClock
 from llp_gql.domain.state import EnrollmentStatus
 from llp_gql.models import (
@@ -28,6 +29,8 @@ from llp_gql.models import (
     Company,
     Course,
     Enrollment,
+    Job,
+    JobState,
     LessonKind,
     User,
 )
@@ -79,8 +82,15 @@ async def test_the_completing_call_returns_the_certificate_with_its_snapshot(
     assert certificate.company_name == expected_company
     assert certificate.company_logo == (logo if case == "assigned_with_logo" else None)
     assert certificate.template_version == TEMPLATE_VERSION
-    assert certificate.pdf.startswith(b"%PDF")
-    assert certificate.sha256 == hashlib.sha256(certificate.pdf).hexdigest()
+    # the PDF is drawn after commit (the queue), or by the first download
+    assert certificate.sha256 == issuance.PENDING
+    [job] = await Job.filter(kind=issuance.RENDER_JOB)
+    assert job.payload == {"certificate_id": certificate.id}
+    pdf = await issuance.ensure_pdf(certificate, settings=settings)
+    assert pdf.startswith(b"%PDF")
+    stored = await Certificate.get(id=certificate.id)
+    assert bytes(stored.pdf) == pdf
+    assert stored.sha256 == hashlib.sha256(pdf).hexdigest()
     assert re.fullmatch(r"[a-z2-7]{32}", certificate.verification_code)
     # and one audit event, readable by the assigning company's admins
     event = await AuditEvent.get(action=audit.CERTIFICATE_ISSUED)
@@ -138,7 +148,7 @@ async def test_later_renames_never_change_an_issued_certificate(
     assert after.learner_name == "Émma Núñez"
 
 
-async def test_the_pdf_is_rendered_before_the_transaction_opens(
+async def test_the_completing_request_renders_nothing_the_queue_renders_after_commit(
     world: World, clock: FakeClock, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a renderer that notes whether a transaction is open while it runs
@@ -156,9 +166,60 @@ async def test_the_pdf_is_rendered_before_the_transaction_opens(
     outcome = await _complete_course(
         world, enrollment, world.employee_x, clock=clock, settings=settings
     )
-    # then the one render ran outside any transaction
+    # then the request drew nothing; the certificate and its code exist already
     assert outcome.certificate is not None
+    assert seen == []
+    # and the queue, after commit, draws the PDF once, outside any transaction
+    handlers = jobs.handlers(settings, clock=clock)
+    assert await queue.run_one(handlers, settings=settings, clock=clock)
     assert seen == [False]
+    stored = await Certificate.get(id=outcome.certificate.id)
+    assert bytes(stored.pdf).startswith(b"%PDF")
+    assert stored.sha256 == hashlib.sha256(bytes(stored.pdf)).hexdigest()
+    # a later download gets the stored bytes, drawing nothing
+    assert await issuance.ensure_pdf(stored, settings=settings) == bytes(stored.pdf)
+    assert seen == [False]
+    [event] = await AuditEvent.filter(action=audit.CERTIFICATE_ISSUED)
+    assert "sha256" not in event.details
+
+
+async def test_a_download_racing_the_queue_stores_one_pdf_the_same_bytes(
+    world: World, clock: FakeClock, settings: Settings
+) -> None:
+    enrollment = await assign(world)
+    outcome = await _complete_course(
+        world, enrollment, world.employee_x, clock=clock, settings=settings
+    )
+    assert outcome.certificate is not None
+    first = await Certificate.get(id=outcome.certificate.id)
+    second = await Certificate.get(id=outcome.certificate.id)
+    # two renderers (a download and the queue) draw the same certificate at once
+    a, b = await asyncio.gather(
+        issuance.ensure_pdf(first, settings=settings),
+        issuance.ensure_pdf(second, settings=settings),
+    )
+    assert a == b  # deterministic: whoever stores first, the bytes are these
+    stored = await Certificate.get(id=first.id)
+    assert bytes(stored.pdf) == a
+    # the render job then finds it drawn and finishes without drawing again
+    handlers = jobs.handlers(settings, clock=clock)
+    assert await queue.run_one(handlers, settings=settings, clock=clock)
+    assert (await Certificate.get(id=first.id)).sha256 == stored.sha256
+
+
+async def test_a_certificate_removed_before_its_render_leaves_a_finished_job(
+    world: World, clock: FakeClock, settings: Settings
+) -> None:
+    enrollment = await assign(world)
+    outcome = await _complete_course(
+        world, enrollment, world.employee_x, clock=clock, settings=settings
+    )
+    assert outcome.certificate is not None
+    await enrollments.remove_enrollment(world.admin_x, enrollment.id, clock=clock)
+    handlers = jobs.handlers(settings, clock=clock)
+    assert await queue.run_one(handlers, settings=settings, clock=clock)
+    [job] = await Job.filter(kind=issuance.RENDER_JOB)
+    assert job.state == JobState.DONE
 
 
 async def test_issuing_again_returns_the_existing_certificate(
