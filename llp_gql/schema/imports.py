@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -147,8 +148,12 @@ class ImportResult:
         self,
         info: Info,
         first: First = None,
-        offset: int = 0,
-        only_errors: bool = False,
+        offset: Annotated[
+            int, strawberry.argument(description="How many rows to skip (0 or more).")
+        ] = 0,
+        only_errors: Annotated[
+            bool, strawberry.argument(description="True: the rows with an error only.")
+        ] = False,
     ) -> list[ImportRow]:
         size = check_first(first, default=20, maximum=info.context.settings.max_page_size)
         if offset < 0:
