@@ -190,3 +190,24 @@ async def test_ambiguous_and_unpublished_titles(
     preview = await run(world, text, dry_run=True, clock=clock, settings=settings)
     assert [r.reason for r in preview.rows] == [Reason.UNKNOWN_COURSE] * 3
     assert "Several" in preview.rows[0].message
+
+
+async def test_enqueue_many_batches_and_skips_known_keys(world: World) -> None:
+    from tortoise.transactions import in_transaction
+
+    await queue.enqueue("k", {"n": 0}, key="key-1")
+    async with in_transaction() as connection:
+        await queue.enqueue_many(
+            "k",
+            [(f"key-{n}", {"n": n}) for n in range(1, 6)],
+            connection=connection,
+            batch_size=2,
+        )
+    jobs = await Job.filter(kind="k").order_by("key")
+    assert [(j.key, j.payload["n"]) for j in jobs] == [
+        ("key-1", 0),  # already there: kept as it was
+        ("key-2", 2),
+        ("key-3", 3),
+        ("key-4", 4),
+        ("key-5", 5),
+    ]
