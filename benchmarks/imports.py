@@ -77,9 +77,7 @@ async def _step(work: Callable[[], Awaitable[Any]], counter: _Count) -> tuple[fl
     return time.perf_counter() - start, counter.n, result
 
 
-async def run_db(kind: str, rows: int) -> dict[str, Any]:
-    workdir = Path(tempfile.mkdtemp(prefix="llp-b10-"))
-    url = create_database(kind, workdir)
+async def run_db(kind: str, url: str, rows: int) -> dict[str, Any]:
     await migrate(url)
     await Tortoise.init(config=tortoise_config(url))
     counter = _Count()
@@ -132,7 +130,6 @@ async def run_db(kind: str, rows: int) -> dict[str, Any]:
     finally:
         db_log.removeHandler(counter)
         await Tortoise.close_connections()
-        drop_database(kind)
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -165,7 +162,11 @@ def main() -> None:
         if kind == "postgres" and (why := postgres_available()) is not None:
             print(f"PostgreSQL skipped: {why}")
             continue
-        results.append(asyncio.run(run_db(kind, args.rows)))
+        url = create_database(kind, Path(tempfile.mkdtemp(prefix="llp-b10-")))
+        try:
+            results.append(asyncio.run(run_db(kind, url, args.rows)))
+        finally:
+            drop_database(kind)
     print(table(results))
 
 
