@@ -34,6 +34,7 @@ ACTION_LABELS = {
     audit.LOGO_UPLOADED: "Logo uploaded",
     audit.COURSE_PUBLISHED: "Course published",
     audit.COURSE_ARCHIVED: "Course archived",
+    audit.EMPLOYEES_IMPORTED: "Employees imported (CSV)",
 }
 
 # Detail keys worth showing in the log, in this order.

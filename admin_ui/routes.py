@@ -9,7 +9,17 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from admin_ui import account, authoring, company, employees, export, login, matrix, staff
+from admin_ui import (
+    account,
+    authoring,
+    company,
+    employees,
+    export,
+    imports,
+    login,
+    matrix,
+    staff,
+)
 
 GET = ["GET"]
 POST = ["POST"]
@@ -33,6 +43,10 @@ def routes() -> list[BaseRoute]:
         Route("/employees/{user_id:int}", employees.employee_detail, methods=GET),
         Route("/employees/{user_id:int}/remove", employees.employee_remove, methods=FORM),
         Route("/assign", employees.assign, methods=FORM),
+        Route("/import", imports.import_upload, methods=FORM),
+        Route("/import/template.csv", imports.import_template, methods=GET),
+        Route("/import/{import_id:int}", imports.import_preview, methods=GET),
+        Route("/import/{import_id:int}/apply", imports.import_apply, methods=POST),
         Route("/progress", matrix.progress_matrix, methods=GET),
         Route("/enrollments/{enrollment_id:int}", matrix.enrollment_detail, methods=GET),
         Route("/enrollments/{enrollment_id:int}/attempts", matrix.grant_attempts, methods=POST),

@@ -224,6 +224,12 @@ class Settings:
     logo_max_bytes: int = 1_000_000
     logo_max_pixels: int = 4_000_000
 
+    # Employee CSV import (domain/imports): the file, its rows, and how long an
+    # uploaded file waits for "Apply" in the admin UI.
+    import_max_bytes: int = 5_000_000
+    import_max_rows: int = 20_000
+    import_keep_seconds: int = 86400
+
     @property
     def debug(self) -> bool:
         return self.mode != "production"
@@ -347,4 +353,7 @@ class Settings:
             ),
             logo_max_bytes=_int(env, "LLP_LOGO_MAX_BYTES", 1_000_000, 1024),
             logo_max_pixels=_int(env, "LLP_LOGO_MAX_PIXELS", 4_000_000, 1024),
+            import_max_bytes=_int(env, "LLP_IMPORT_MAX_BYTES", cls.import_max_bytes, 1024),
+            import_max_rows=_int(env, "LLP_IMPORT_MAX_ROWS", cls.import_max_rows, 1),
+            import_keep_seconds=_int(env, "LLP_IMPORT_KEEP_SECONDS", cls.import_keep_seconds, 60),
         )

@@ -27,6 +27,8 @@ from collections.abc import AsyncGenerator, AsyncIterable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from llp_gql.csvcells import safe_cell
+
 MANIFEST_COLUMNS = ("employee", "email", "course", "issued", "code", "sha256", "file")
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the earliest time a ZIP entry can carry
 _FILE_MODE = 0o644 << 16  # rw-r--r-- once extracted (Unix "external attributes")
@@ -117,11 +119,11 @@ class ZipStreamWriter:
         self._write(name, entry.pdf, issued)
         self._rows.writerow(
             [
-                _csv_cell(entry.employee),
-                _csv_cell(entry.email),
-                _csv_cell(entry.course),
+                safe_cell(entry.employee),
+                safe_cell(entry.email),
+                safe_cell(entry.course),
                 issued.date().isoformat(),
-                _csv_cell(entry.code),
+                safe_cell(entry.code),
                 hashlib.sha256(entry.pdf).hexdigest(),
                 name,
             ]
@@ -199,9 +201,3 @@ def _slug(text: str, limit: int) -> str:
         unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     )
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:limit].rstrip("-")
-
-
-def _csv_cell(value: str) -> str:
-    # A cell starting like a formula is run by spreadsheet programs (CSV
-    # injection); a leading apostrophe makes it plain text.
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value

@@ -28,6 +28,7 @@ from llp_gql.models import (
     Company,
     Course,
     CourseStatus,
+    EmployeeImport,
     Enrollment,
     EnrollmentSource,
     Role,
@@ -267,6 +268,15 @@ async def access_own_company(viewer: Viewer) -> Company:
     if admin.company_id is None or not is_company_admin(admin, admin.company_id):
         raise Forbidden("Only company admins can do this.")
     return await Company.get(id=admin.company_id)
+
+
+async def access_employee_import(viewer: Viewer, import_id: int) -> EmployeeImport:
+    """An uploaded employee CSV of the company the viewer administers; NOT_FOUND alike
+    for missing ones and other companies' (and for anyone who is not their admin)."""
+    upload = await EmployeeImport.get_or_none(id=import_id)
+    if upload is None or not may_manage_company(viewer, upload.company_id):
+        raise NotFound("EmployeeImport")
+    return upload
 
 
 def visible_companies(viewer: Viewer) -> QuerySet[Company]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from llp_gql.domain.clock import utcnow
 from llp_gql.models import AuditEvent, User
@@ -27,6 +31,7 @@ COMPANY_CREATED = "company.created"
 LOGO_UPLOADED = "company.logo_uploaded"
 COURSE_PUBLISHED = "course.published"
 COURSE_ARCHIVED = "course.archived"
+EMPLOYEES_IMPORTED = "employees.imported"
 
 
 async def record(
@@ -56,4 +61,45 @@ async def record(
         subject_type=subject_type,
         subject_id=subject_id,
         details=details or {},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One row of ``record_many``."""
+
+    action: str
+    subject_type: str
+    subject_id: int | None
+    details: dict[str, object] = field(default_factory=dict)
+
+
+async def record_many(
+    events: Sequence[Event],
+    *,
+    actor: User | None,
+    company_id: int | None,
+    at: datetime,
+    connection: BaseDBAsyncClient,
+) -> None:
+    """``record`` for thousands of events of one action (an import's assignments):
+    batched INSERTs in ``connection``'s transaction."""
+    address = client_address_var.get()
+    extra: dict[str, object] = {"client_address": address} if address is not None else {}
+    await AuditEvent.bulk_create(
+        [
+            AuditEvent(
+                at=at,
+                action=event.action,
+                actor_id=actor.id if actor else None,
+                actor_email=actor.email if actor else None,
+                company_id=company_id,
+                subject_type=event.subject_type,
+                subject_id=event.subject_id,
+                details={**event.details, **extra},
+            )
+            for event in events
+        ],
+        batch_size=500,
+        using_db=connection,
     )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, audit
@@ -13,7 +16,7 @@ from llp_gql.domain.certificates import withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.companies import matching_people
 from llp_gql.domain.locks import lock_enrollment
-from llp_gql.domain.quizzes import carry_attempts, remember_attempts
+from llp_gql.domain.quizzes import carry_attempts, carry_attempts_many, remember_attempts
 from llp_gql.errors import Forbidden, NotFound, ValidationFailed
 from llp_gql.models import (
     Company,
@@ -23,6 +26,11 @@ from llp_gql.models import (
     EnrollmentSource,
     User,
 )
+
+
+def open_courses() -> QuerySet[Course]:
+    """The courses that take new enrollments, as a query (the rule of ``_open_course``)."""
+    return Course.filter(status=CourseStatus.PUBLISHED)
 
 
 async def _open_course(course_id: int) -> Course:
@@ -126,6 +134,92 @@ async def assign_course(
                 )
             result.append(enrollment)
     return result
+
+
+def due_at_of(day: date) -> datetime:
+    """A due date as the moment it ends: the last second of that day, UTC."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class NewAssignment:
+    learner_id: int
+    learner_email: str
+    course_id: int
+    course_title: str
+    due_at: datetime | None
+
+
+async def assign_in_bulk(
+    admin: access.Actor,
+    company_id: int,
+    items: Sequence[NewAssignment],
+    *,
+    connection: BaseDBAsyncClient,
+    at: datetime,
+) -> None:
+    """``assign_course`` for thousands at once, inside the caller's transaction (the CSV
+    import): batched INSERTs of the enrollments, carried quiz attempts and one
+    ``enrollment.assigned`` audit row each. The caller has applied the rule already: open
+    courses only (``open_courses``), members of ``company_id`` who have not left, pairs
+    that have no enrollment. A racing assignment makes the unique constraint fail the
+    whole transaction: nothing half-done."""
+    if not items:
+        return
+    await Enrollment.bulk_create(
+        [
+            Enrollment(
+                learner_id=item.learner_id,
+                course_id=item.course_id,
+                source=EnrollmentSource.ASSIGNED,
+                assigned_by_id=admin.id,
+                company_id=company_id,
+                due_at=item.due_at,
+            )
+            for item in items
+        ],
+        batch_size=500,
+        using_db=connection,
+    )
+    wanted = {(item.learner_id, item.course_id): item for item in items}
+    learner_ids = sorted({item.learner_id for item in items})
+    course_ids = sorted({item.course_id for item in items})
+    created: list[tuple[int, int, int]] = []
+    for start in range(0, len(learner_ids), 500):
+        rows = await (
+            Enrollment.filter(
+                learner_id__in=learner_ids[start : start + 500], course_id__in=course_ids
+            )
+            .using_db(connection)
+            .values("id", "learner_id", "course_id")
+        )
+        created += [
+            (row["id"], row["learner_id"], row["course_id"])
+            for row in rows
+            if (row["learner_id"], row["course_id"]) in wanted
+        ]
+    await carry_attempts_many(created, connection)
+    await audit.record_many(
+        [
+            audit.Event(
+                audit.ASSIGNED,
+                subject_type="enrollment",
+                subject_id=enrollment_id,
+                details={
+                    "course_id": course_id,
+                    "course_title": wanted[learner_id, course_id].course_title,
+                    "learner_id": learner_id,
+                    "learner_email": wanted[learner_id, course_id].learner_email,
+                    "via": "import",
+                },
+            )
+            for enrollment_id, learner_id, course_id in created
+        ],
+        actor=admin,
+        company_id=company_id,
+        at=at,
+        connection=connection,
+    )
 
 
 async def remove_enrollment(

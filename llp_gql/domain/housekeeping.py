@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from llp_gql.domain import auth, password_reset, queue, ratelimit
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.imports import prune_uploads
 from llp_gql.settings import Settings
 
 logger = logging.getLogger("llp_gql.housekeeping")
@@ -31,10 +32,11 @@ class Pruned:
     rate_counters: int
     reset_tokens: int = 0
     jobs: int = 0
+    imports: int = 0
 
     @property
     def total(self) -> int:
-        return self.tokens + self.rate_counters + self.reset_tokens + self.jobs
+        return self.tokens + self.rate_counters + self.reset_tokens + self.jobs + self.imports
 
     def describe(self) -> str:
         text = (
@@ -47,6 +49,8 @@ class Pruned:
                 f" Also {self.reset_tokens} expired password-reset link(s) and "
                 f"{self.jobs} finished job(s)."
             )
+        if self.imports:
+            text += f" Also {self.imports} uploaded employee import(s) older than a day."
         return text
 
 
@@ -60,6 +64,7 @@ async def prune_expired(*, clock: Clock = utcnow, settings: Settings | None = No
         rate_counters=await ratelimit.prune(now),
         reset_tokens=await password_reset.prune_expired(now_clock=lambda: now),
         jobs=await queue.prune_finished(settings=settings or Settings(), now=now),
+        imports=await prune_uploads(settings=settings or Settings(), now=now),
     )
 
 

@@ -59,14 +59,16 @@ async def enqueue_invitations(
     Each call is a new invitation (a "resend" mails a fresh link), so the job key
     carries a random part."""
     batch = secrets.token_hex(8)
-    for user_id in user_ids:
-        await queue.enqueue(
-            INVITE_JOB,
-            {"user_id": user_id, "invited_by": invited_by},
-            key=f"invite:{user_id}:{batch}",
-            connection=connection,
-            clock=clock,
-        )
+    # Batched INSERTs: an import invites 10,000 people in one transaction.
+    await queue.enqueue_many(
+        INVITE_JOB,
+        [
+            (f"invite:{user_id}:{batch}", {"user_id": user_id, "invited_by": invited_by})
+            for user_id in user_ids
+        ],
+        connection=connection,
+        clock=clock,
+    )
 
 
 def _digest(token: str) -> str:

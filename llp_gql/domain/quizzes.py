@@ -287,6 +287,42 @@ async def carry_attempts(enrollment: Enrollment, connection: BaseDBAsyncClient) 
         )
 
 
+async def carry_attempts_many(
+    enrollments: Sequence[tuple[int, int, int]], connection: BaseDBAsyncClient
+) -> None:
+    """``carry_attempts`` for many new enrollments ``(id, learner_id, course_id)`` at
+    once, in a few queries (the CSV import)."""
+    course_ids = sorted({course_id for _, _, course_id in enrollments})
+    if not course_ids:
+        return
+    lessons = await Lesson.filter(course_id__in=course_ids, kind=LessonKind.QUIZ).values(
+        "id", "course_id"
+    )
+    course_of = {row["id"]: row["course_id"] for row in lessons}
+    if not course_of:
+        return
+    enrollment_of = {(learner, course): eid for eid, learner, course in enrollments}
+    learners = sorted({learner for _, learner, _ in enrollments})
+    carried: list[LessonProgress] = []
+    for start in range(0, len(learners), 500):
+        tallies = await QuizAttemptTally.filter(
+            learner_id__in=learners[start : start + 500], lesson_id__in=list(course_of)
+        ).using_db(connection)
+        for tally in tallies:
+            eid = enrollment_of.get((tally.learner_id, course_of[tally.lesson_id]))
+            if eid is not None:
+                carried.append(
+                    LessonProgress(
+                        enrollment_id=eid,
+                        lesson_id=tally.lesson_id,
+                        attempts_carried=tally.attempts_used,
+                        extra_attempts=tally.extra_attempts,
+                    )
+                )
+    if carried:
+        await LessonProgress.bulk_create(carried, batch_size=500, using_db=connection)
+
+
 async def _answer_keys(lesson_id: int) -> dict[int, _Key]:
     question_ids = await Question.filter(lesson_id=lesson_id).values_list("id", flat=True)
     choices = await Choice.filter(question__lesson_id=lesson_id).values(

@@ -8,10 +8,12 @@ from strawberry.permission import BasePermission
 from llp_gql.resolvers import accounts as account_resolvers
 from llp_gql.resolvers import certificates as certificate_resolvers
 from llp_gql.resolvers import courses as course_resolvers
+from llp_gql.resolvers import imports as import_resolvers
 from llp_gql.resolvers import learning as learning_resolvers
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.certificates import CertificateVerificationType
 from llp_gql.schema.courses import CourseType, LessonType
+from llp_gql.schema.imports import ImportResult
 from llp_gql.schema.learning import (
     VIDEO_PROTOCOL,
     EnrollmentType,
@@ -189,6 +191,20 @@ class Mutation:
         description="Create an employee (a learner) in your company. Company admins only "
         "(FORBIDDEN for others). VALIDATION names the field at fault; CONFLICT when the email "
         "already has an account." + _LOGGED_IN,
+    )
+    import_employees: ImportResult = strawberry.mutation(
+        resolver=import_resolvers.import_employees,
+        permission_classes=authenticated,
+        description="Preview (dryRun, the default) or apply a CSV of employees for your "
+        "company: new people are invited by mail, names and groups updated, courses "
+        "assigned. Company admins only (FORBIDDEN for others). Applying is all or nothing "
+        "and idempotent: a file with any ERROR row stores nothing (VALIDATION with "
+        "extensions.reason HAS_ERRORS); a concurrent change of the same people answers "
+        "CONFLICT. A file that cannot be read is VALIDATION with extensions.reason NOT_UTF8, "
+        "EMPTY_FILE, NO_HEADER, MISSING_COLUMN, DUPLICATE_COLUMN or UNREADABLE_CSV; limits "
+        "answer IMPORT_FILE_TOO_LARGE (LLP_IMPORT_MAX_BYTES) and IMPORT_TOO_MANY_ROWS "
+        "(LLP_IMPORT_MAX_ROWS). The request body limit (LLP_MAX_BODY_BYTES, BODY_TOO_LARGE) "
+        "applies as to any request; larger files go through the admin UI's upload." + _LOGGED_IN,
     )
     remove_employee: bool = strawberry.mutation(
         resolver=account_resolvers.remove_employee,

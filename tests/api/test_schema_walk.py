@@ -85,6 +85,20 @@ OPEN_FIELDS: dict[str, str] = {
         "the viewer, people in an enrollment they may see, or their company's employees",
     ),
     **_open("AuthPayload", "token expiresAt user", "returned to the one who just logged in"),
+    **{
+        coordinate: "the answer of importEmployees, which only a company admin gets "
+        "(the domain refuses everyone else before any row is read)"
+        for type_name, names in (
+            ("ImportResult", "applied totals newGroups rows"),
+            (
+                "ImportTotals",
+                "rows new updated unchanged errors newAssignments alreadyAssigned newGroups",
+            ),
+            ("ImportRow", "row email name outcome reason message group dueDate courses"),
+            ("ImportCourse", "ref courseId title assignment"),
+        )
+        for coordinate in _open(type_name, names, "")
+    },
     **_open("ProgressResult", "lessonProgress enrollment video", "the learner's own progress call"),
     **_open(
         "VideoReport",
