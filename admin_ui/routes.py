@@ -9,7 +9,18 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from admin_ui import account, authoring, company, employees, export, login, matrix, staff
+from admin_ui import (
+    account,
+    assign,
+    authoring,
+    company,
+    employees,
+    export,
+    groups,
+    login,
+    matrix,
+    staff,
+)
 
 GET = ["GET"]
 POST = ["POST"]
@@ -32,7 +43,11 @@ def routes() -> list[BaseRoute]:
         Route("/employees/new", employees.employee_new, methods=FORM),
         Route("/employees/{user_id:int}", employees.employee_detail, methods=GET),
         Route("/employees/{user_id:int}/remove", employees.employee_remove, methods=FORM),
-        Route("/assign", employees.assign, methods=FORM),
+        Route("/employees/{user_id:int}/group", groups.employee_group, methods=POST),
+        Route("/groups", groups.group_list, methods=FORM),
+        Route("/groups/{group_id:int}/rename", groups.group_rename, methods=POST),
+        Route("/groups/{group_id:int}/delete", groups.group_delete, methods=FORM),
+        Route("/assign", assign.assign_page, methods=FORM),
         Route("/progress", matrix.progress_matrix, methods=GET),
         Route("/enrollments/{enrollment_id:int}", matrix.enrollment_detail, methods=GET),
         Route("/enrollments/{enrollment_id:int}/attempts", matrix.grant_attempts, methods=POST),

@@ -119,9 +119,12 @@ class LearnerEnrollment:
     title: str
     state: EnrollmentState
     certified: bool
+    overdue: bool = False
 
 
-async def learner_enrollments(viewer: access.Viewer, learner: User) -> list[LearnerEnrollment]:
+async def learner_enrollments(
+    viewer: access.Viewer, learner: User, *, now: datetime | None = None
+) -> list[LearnerEnrollment]:
     """Every enrollment of a person the viewer may see, oldest first, with its state and
     whether it has a certificate; four queries."""
     if not access.may_view_user(viewer, learner):
@@ -139,6 +142,12 @@ async def learner_enrollments(viewer: access.Viewer, learner: User) -> list[Lear
         )
     }
     return [
-        LearnerEnrollment(e, titles.get(e.course_id, "?"), states[e.id], e.id in certified)
+        LearnerEnrollment(
+            e,
+            titles.get(e.course_id, "?"),
+            states[e.id],
+            e.id in certified,
+            is_overdue(e, now or utcnow()),
+        )
         for e in items
     ]
