@@ -51,7 +51,7 @@ async def group_list(request: Request, user: access.Actor) -> Response:
     form = await forms.read_form(request)
     name = forms.text(form, "name", limit=NAME_LIMIT)
     try:
-        await groups.create_group(
+        _ = await groups.create_group(
             user, name, max_groups=app_state.settings_of(request).max_groups_per_company
         )
     except LLPError as exc:
@@ -65,7 +65,7 @@ async def group_rename(request: Request, user: access.Actor) -> Response:
     form = await forms.read_form(request)
     name = forms.text(form, "name", limit=NAME_LIMIT)
     try:
-        await groups.rename_group(user, group.id, name)
+        _ = await groups.rename_group(user, group.id, name)
     except LLPError as exc:
         return await _list(
             request,
@@ -99,5 +99,5 @@ async def employee_group(request: Request, user: access.Actor) -> Response:
     group_id = forms.int_or_none(raw)
     if raw and group_id is None:
         return rendering.redirect(f"/admin/employees/{person.id}")
-    await groups.set_employee_group(user, person.id, group_id)
+    _ = await groups.set_employee_group(user, person.id, group_id)
     return rendering.redirect(f"/admin/employees/{person.id}?done=group-set")
