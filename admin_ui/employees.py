@@ -6,13 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
-from llp_gql.domain import access, accounts, companies, enrollments, matrix
+from admin_ui.groups import group_param
+from llp_gql.domain import access, accounts, companies, groups, matrix
 from llp_gql.domain.passwords import check_password_rules
-from llp_gql.errors import LLPError, NotFound, ValidationFailed
+from llp_gql.errors import LLPError, ValidationFailed
 
 PAGE_SIZE = 20
 MAX_QUERY = 100
-ASSIGN_LIST_LIMIT = 500
 EMPLOYEE_FIELDS = {"name", "email", "password"}
 
 
@@ -23,7 +23,15 @@ def search_term(request: Request) -> str:
 @web.page(web.company_admin)
 async def employee_list(request: Request, user: access.Actor) -> Response:
     q = search_term(request)
-    found = await companies.employees(user, q, paging.requested_page(request), PAGE_SIZE)
+    group = await groups.group_of(user, group_param(request))
+    found = await companies.employees(
+        user,
+        q,
+        paging.requested_page(request),
+        PAGE_SIZE,
+        group_id=group.id if group else None,
+    )
+    all_groups = await groups.list_groups(user)
     return rendering.render(
         request,
         "employees.html",
@@ -31,6 +39,9 @@ async def employee_list(request: Request, user: access.Actor) -> Response:
             "company": found.company,
             "people": [(row.person, row.assigned, row.completed) for row in found.page.items],
             "q": q,
+            "groups": all_groups,
+            "group_names": {g.id: g.name for g in all_groups},
+            "group": group,
             "pager": paging.pager(request, found.page),
             "company_size": found.company_size,
         },
@@ -91,8 +102,9 @@ async def employee_detail(request: Request, user: access.Actor) -> Response:
         "employee.html",
         {
             "person": person,
-            "rows": await matrix.learner_enrollments(user, person),
+            "rows": await matrix.learner_enrollments(user, person, now=app_state.now(request)),
             "is_self": person.id == user.id,
+            "groups": await groups.list_groups(user),
         },
     )
 
@@ -121,70 +133,3 @@ async def employee_remove(request: Request, user: access.Actor) -> Response:
         },
         status=422 if error else 200,
     )
-
-
-# -- assigning courses ---------------------------------------------------------------------
-
-
-async def _assign_context(
-    user: access.Actor, *, course_id: int | None, chosen: set[int], q: str
-) -> dict[str, object]:
-    choices = await enrollments.assign_choices(
-        user, course_id=course_id, search=q, limit=ASSIGN_LIST_LIMIT
-    )
-    return {
-        "company": choices.company,
-        "courses": choices.courses,
-        "course_id": course_id,
-        "people": choices.people,
-        "chosen": chosen,
-        "already": choices.already,
-        "q": q,
-        "truncated": choices.truncated,
-    }
-
-
-@web.page(web.company_admin)
-async def assign(request: Request, user: access.Actor) -> Response:
-    if request.method == "GET":
-        params = request.query_params
-        # "employee" from links ("Assign" on a person), "employees" from htmx refreshes
-        # of the list, which keep the boxes already ticked.
-        raw = [*params.getlist("employee"), *params.getlist("employees")]
-        chosen = {i for i in map(forms.int_or_none, raw) if i is not None}
-        context = await _assign_context(
-            user,
-            course_id=forms.int_or_none(params.get("course")),
-            chosen=chosen,
-            q=search_term(request),
-        )
-        return rendering.render(request, "assign.html", {**context, "errors": {}})
-    form = await forms.read_form(request)
-    course_id = forms.int_or_none(forms.text(form, "course", limit=20))
-    raw_ids = forms.texts(form, "employees")
-    ids = [i for i in map(forms.int_or_none, raw_ids) if i is not None]
-    errors: dict[str, str] = {}
-    if course_id is None:
-        errors["course"] = "Choose a course."
-    if not raw_ids:
-        errors["employees"] = "Choose at least one employee."
-    if not errors:
-        try:
-            if len(ids) != len(raw_ids):
-                raise NotFound("User")
-            await enrollments.assign_course(
-                user, course_id or 0, ids, max_users=app_state.settings_of(request).max_assign_users
-            )
-        except NotFound as exc:
-            errors = (
-                {"course": "Choose one of the published courses."}
-                if exc.message.startswith("Course")
-                else {"employees": "Choose people of your company only."}
-            )
-        except LLPError as exc:
-            field = {"userIds": "employees"}.get(exc.field or "", "course")
-            errors = {field: exc.message}
-        else:
-            return rendering.redirect("/admin/progress?done=assigned")
-    context = await _assign_context(user, course_id=course_id, chosen=set(ids), q="")
-    return rendering.render(request, "assign.html", {**context, "errors": errors}, status=422)

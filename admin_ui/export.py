@@ -13,17 +13,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import forms, rendering, web
+from admin_ui.groups import group_param
 from llp_gql.certs.routes import export_filter
-from llp_gql.domain import access, exports
+from llp_gql.domain import access, exports, groups
 from llp_gql.errors import ValidationFailed
 
 PREVIEW_ROWS = 10
-FILTERS = ("course", "employee", "from", "to")
+FILTERS = ("course", "employee", "group", "from", "to")
 
 
 @web.page(web.company_admin)
 async def export_page(request: Request, user: access.Actor) -> Response:
     company = await exports.company_for_export(user)
+    # Another company's group is NOT_FOUND, as everywhere (the ZIP route finds nothing).
+    _ = await groups.group_of(user, group_param(request))
     values = {name: forms.query_text(request, name, limit=20) for name in FILTERS}
     errors: dict[str, str] = {}
     ids: list[int] = []
@@ -45,6 +48,7 @@ async def export_page(request: Request, user: access.Actor) -> Response:
             "preview": preview,
             "courses": choices.courses,
             "people": choices.people,
+            "groups": await groups.list_groups(user),
             "zip_url": "/certificates/export.zip" + ("?" + urlencode(params) if params else ""),
         },
         status=422 if errors else 200,

@@ -8,8 +8,9 @@ from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
 from admin_ui.employees import search_term
+from admin_ui.groups import group_param
 from llp_gql.certs.links import download_url
-from llp_gql.domain import access, enrollments, matrix, quizzes
+from llp_gql.domain import access, enrollments, groups, matrix, quizzes
 from llp_gql.errors import Conflict, ValidationFailed
 
 MATRIX_PAGE_SIZE = 25
@@ -18,7 +19,17 @@ MATRIX_PAGE_SIZE = 25
 @web.page(web.company_admin)
 async def progress_matrix(request: Request, user: access.Actor) -> Response:
     q = search_term(request)
-    found = await matrix.progress_matrix(user, q, paging.requested_page(request), MATRIX_PAGE_SIZE)
+    group = await groups.group_of(user, group_param(request))
+    overdue_only = request.query_params.get("overdue") == "1"
+    found = await matrix.progress_matrix(
+        user,
+        q,
+        paging.requested_page(request),
+        MATRIX_PAGE_SIZE,
+        group_id=group.id if group else None,
+        overdue_only=overdue_only,
+        now=app_state.now(request),
+    )
     return rendering.render(
         request,
         "matrix.html",
@@ -27,7 +38,11 @@ async def progress_matrix(request: Request, user: access.Actor) -> Response:
             "people": found.people.items,
             "courses": found.courses,
             "cells": found.cells,
+            "overdue": found.overdue,
             "q": q,
+            "groups": await groups.list_groups(user),
+            "group": group,
+            "overdue_only": overdue_only,
             "pager": paging.pager(request, found.people),
         },
     )

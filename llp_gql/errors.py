@@ -11,6 +11,7 @@ request id.
     ├── NotFound                  NOT_FOUND
     ├── ValidationFailed          VALIDATION
     │   ├── WeakPassword          VALIDATION, with a ``reason``
+    │   ├── TooMany               VALIDATION, with the ``limit`` whose setting was exceeded
     │   └── InvalidResetToken     VALIDATION, field ``token``, with a ``reason``
     ├── LessonLocked              LESSON_LOCKED
     ├── ImplausibleProgress       IMPLAUSIBLE_PROGRESS
@@ -96,6 +97,18 @@ class InvalidResetToken(ValidationFailed):
 
     def extensions(self) -> dict[str, object]:
         return {**super().extensions(), "reason": self.reason}
+
+
+class TooMany(ValidationFailed):
+    """More items than a setting allows (people per assignment, groups per company);
+    ``limit`` names which limit, so a client can tell them apart."""
+
+    def __init__(self, message: str, *, field: str, limit: str) -> None:
+        super().__init__(message, field=field)
+        self.limit = limit
+
+    def extensions(self) -> dict[str, object]:
+        return {**super().extensions(), "limit": self.limit}
 
 
 class LessonLocked(LLPError):

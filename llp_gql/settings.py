@@ -192,6 +192,9 @@ class Settings:
     max_page_size: int = 100
     max_batch_operations: int = 1
     max_assign_users: int = 500
+    # People one assignCourse may reach once its groups are expanded to their members.
+    max_assign_total: int = 10_000
+    max_groups_per_company: int = 1000
     introspection: bool = True
 
     # Email (llp_gql/mail). No SMTP host: mail goes to the outbox table (the embedded default).
@@ -328,6 +331,10 @@ class Settings:
             max_page_size=_int(env, "LLP_MAX_PAGE_SIZE", 100, 1),
             max_batch_operations=_int(env, "LLP_MAX_BATCH_OPERATIONS", 1, 1),
             max_assign_users=_int(env, "LLP_MAX_ASSIGN_USERS", 500, 1),
+            max_assign_total=_int(env, "LLP_MAX_ASSIGN_TOTAL", cls.max_assign_total, 1),
+            max_groups_per_company=_int(
+                env, "LLP_MAX_GROUPS_PER_COMPANY", cls.max_groups_per_company, 1
+            ),
             introspection=_bool(env, "LLP_INTROSPECTION", debug),
             **smtp,  # type: ignore[arg-type]
             mail_from=_mail_from(

@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 
 from llp_gql.domain.clock import FakeClock
+from llp_gql.models import Group
 from llp_gql.security_headers import HSTS
 from llp_gql.settings import Settings
 from llp_portal.app import create_app
@@ -67,7 +68,9 @@ async def test_every_html_route_has_the_headers(
     app: Starlette, client: httpx.AsyncClient, scene: Scene, settings: Settings
 ) -> None:
     world = scene.world
+    group = await Group.create(company_id=world.company_x.id, name="Sales")
     values = {
+        "group_id": str(group.id),
         "user_id": str(world.employee_x.id),
         "enrollment_id": str(scene.done_x.id),
         "certificate_id": str(scene.certificate_x.id),

@@ -189,6 +189,7 @@ def export_filter(request: Request) -> exports.ExportFilter:
     return exports.ExportFilter(
         course_id=_int_param(request, "course"),
         learner_id=_int_param(request, "employee"),
+        group_id=_int_param(request, "group"),
         issued_from=_date_param(request, "from"),
         issued_to=_date_param(request, "to", end_of_day=True),
     )

@@ -31,6 +31,7 @@ from llp_gql.models import (
     EmployeeImport,
     Enrollment,
     EnrollmentSource,
+    Group,
     Role,
     User,
 )
@@ -161,6 +162,23 @@ def may_manage_enrollment(viewer: Viewer, enrollment: Enrollment) -> bool:
     if enrollment.source == EnrollmentSource.ASSIGNED:
         return enrollment.company_id is not None and is_company_admin(viewer, enrollment.company_id)
     return enrollment.learner_id == viewer.id
+
+
+def may_set_due_date(viewer: Viewer, enrollment: Enrollment) -> bool:
+    """Due dates belong to assignments: the assigning company's admins set them."""
+    return (
+        viewer is not None
+        and enrollment.source == EnrollmentSource.ASSIGNED
+        and enrollment.company_id is not None
+        and is_company_admin(viewer, enrollment.company_id)
+    )
+
+
+async def access_enrollment_for_due_date(viewer: Viewer, enrollment_id: int) -> Enrollment:
+    enrollment = await access_enrollment(viewer, enrollment_id)
+    if not may_set_due_date(viewer, enrollment):
+        raise Forbidden("Only the admins of the assigning company can set its due date.")
+    return enrollment
 
 
 def may_grant_attempts(viewer: Viewer, enrollment: Enrollment) -> bool:
@@ -295,3 +313,25 @@ def visible_audit_events(viewer: Viewer) -> QuerySet[AuditEvent]:
     if viewer is not None and viewer.company_id is not None and is_company_admin(viewer):
         return AuditEvent.filter(company_id=viewer.company_id)
     return AuditEvent.filter(id__in=[])
+
+
+# -- groups (departments) -------------------------------------------------------------
+
+
+def visible_groups(viewer: Viewer) -> QuerySet[Group]:
+    """The groups of the company the viewer administers; none for anyone else."""
+    if viewer is not None and viewer.company_id is not None and is_company_admin(viewer):
+        return Group.filter(company_id=viewer.company_id)
+    return Group.filter(id__in=[])
+
+
+async def access_group(viewer: Viewer, group_id: int) -> Group:
+    """A group of the admin's own company: FORBIDDEN for anyone but a company admin,
+    NOT_FOUND alike for a missing group and another company's."""
+    admin = require_user(viewer)
+    if not is_company_admin(admin):
+        raise Forbidden("Only company admins can do this.")
+    group = await visible_groups(admin).get_or_none(id=group_id)
+    if group is None:
+        raise NotFound("Group")
+    return group

@@ -32,6 +32,11 @@ LOGO_UPLOADED = "company.logo_uploaded"
 COURSE_PUBLISHED = "course.published"
 COURSE_ARCHIVED = "course.archived"
 EMPLOYEES_IMPORTED = "employees.imported"
+GROUP_CREATED = "group.created"
+GROUP_RENAMED = "group.renamed"
+GROUP_DELETED = "group.deleted"
+EMPLOYEE_GROUP_SET = "account.group_set"
+DUE_DATE_SET = "enrollment.due_date_set"
 
 
 async def record(

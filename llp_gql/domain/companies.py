@@ -158,11 +158,16 @@ class Employees:
     company_size: int
 
 
-async def employees(viewer: access.Viewer, search: str, page: int, size: int) -> Employees:
+async def employees(
+    viewer: access.Viewer, search: str, page: int, size: int, *, group_id: int | None = None
+) -> Employees:
     """One page of the admin's company members (by name), each with their enrollments
-    and completions; paged in SQL."""
+    and completions; paged in SQL. ``group_id`` (already access-checked, see
+    ``groups.group_of``) keeps the members of that group."""
     company = await access.access_own_company(viewer)
     members = access.visible_users(viewer).filter(company_id=company.id)
+    if group_id is not None:
+        members = members.filter(group_id=group_id)
     found = await fetch_page(matching_people(members, search), page, size, order_by=("name", "id"))
     rows = await Enrollment.filter(learner_id__in=[p.id for p in found.items]).values(
         "learner_id", "completed_at"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -15,15 +15,18 @@ from llp_gql.domain import access, audit
 from llp_gql.domain.certificates import withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.companies import matching_people
+from llp_gql.domain.deadlines import check_due_at
+from llp_gql.domain.groups import GroupRow, group_of, groups_with_counts
 from llp_gql.domain.locks import lock_enrollment
-from llp_gql.domain.quizzes import carry_attempts, carry_attempts_many, remember_attempts
-from llp_gql.errors import Forbidden, NotFound, ValidationFailed
+from llp_gql.domain.quizzes import carry_attempts, remember_attempts
+from llp_gql.errors import Forbidden, NotFound, TooMany, ValidationFailed
 from llp_gql.models import (
     Company,
     Course,
     CourseStatus,
     Enrollment,
     EnrollmentSource,
+    Group,
     User,
 )
 
@@ -75,32 +78,68 @@ async def enroll_self(viewer: access.Viewer, course_id: int) -> Enrollment:
 
 
 async def assign_course(
-    viewer: access.Viewer, course_id: int, user_ids: Sequence[int], *, max_users: int = 500
+    viewer: access.Viewer,
+    course_id: int,
+    user_ids: Sequence[int],
+    *,
+    group_ids: Sequence[int] = (),
+    due_at: datetime | None = None,
+    max_users: int = 500,
+    max_total: int = 10_000,
+    clock: Clock = utcnow,
 ) -> list[Enrollment]:
-    """A company admin assigns a course to employees of their own company.
+    """A company admin assigns a course to employees of their own company, named one
+    by one (``user_ids``) or by group (``group_ids``: the group's active members at
+    this moment), optionally due by ``due_at``.
 
     Idempotent: an employee who already has the course keeps their enrollment,
-    progress included. Employees of other companies answer NOT_FOUND, and then
-    nothing is assigned to anyone.
+    progress included; a ``due_at`` given moves their due date too unless they have
+    completed it (no ``due_at`` leaves due dates alone). Another company's people
+    or groups answer NOT_FOUND, and then nothing is assigned to anyone.
     """
     admin = access.require_user(viewer)
     company = await access.access_own_company(admin)
     unique_ids = list(dict.fromkeys(user_ids))
-    if not unique_ids:
-        raise ValidationFailed("Choose at least one employee.", field="userIds")
+    unique_groups = sorted(set(group_ids))
+    if not unique_ids and not unique_groups:
+        raise ValidationFailed("Choose at least one employee or group.", field="userIds")
     if len(unique_ids) > max_users:
-        raise ValidationFailed(f"Assign to at most {max_users} employees at once.", field="userIds")
+        raise TooMany(
+            f"Assign to at most {max_users} employees at once.",
+            field="userIds",
+            limit="ASSIGN_USERS",
+        )
+    if len(unique_groups) > max_users:
+        raise TooMany(
+            f"Assign to at most {max_users} groups at once.",
+            field="groupIds",
+            limit="ASSIGN_GROUPS",
+        )
+    due = check_due_at(due_at, clock())
     course = await _open_course(course_id)
     learners = {u.id: u for u in await User.filter(id__in=unique_ids, company_id=company.id)}
     if len(learners) != len(unique_ids):
         raise NotFound("User")
-    existing = {
-        e.learner_id: e
-        for e in await Enrollment.filter(course_id=course.id, learner_id__in=unique_ids)
-    }
     result: list[Enrollment] = []
-    async with in_transaction():
-        for user_id in unique_ids:
+    async with in_transaction() as connection:
+        order = await _with_group_members(
+            company.id, unique_ids, unique_groups, learners, connection
+        )
+        if len(order) > max_total:
+            raise TooMany(
+                f"These groups hold {len(order)} people; assign to at most {max_total} at once.",
+                field="groupIds",
+                limit="ASSIGN_TOTAL",
+            )
+        existing = {
+            e.learner_id: e
+            for e in await Enrollment.filter(course_id=course.id, learner_id__in=order).using_db(
+                connection
+            )
+        }
+        if due is not None:
+            await _move_due_dates(admin, company.id, list(existing.values()), due, clock())
+        for user_id in order:
             if user_id in existing:
                 result.append(existing[user_id])
                 continue
@@ -114,6 +153,7 @@ async def assign_course(
                         source=EnrollmentSource.ASSIGNED,
                         assigned_by_id=admin.id,
                         company_id=company.id,
+                        due_at=due,
                     )
                     await carry_attempts(enrollment, savepoint)
             except IntegrityError:
@@ -130,96 +170,71 @@ async def assign_course(
                         "course_title": course.title,
                         "learner_id": user_id,
                         "learner_email": learners[user_id].email,
+                        "due_at": due.isoformat() if due else None,
+                        "group_ids": unique_groups,
                     },
                 )
             result.append(enrollment)
     return result
 
 
-def due_at_of(day: date) -> datetime:
-    """A due date as the moment it ends: the last second of that day, UTC."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class NewAssignment:
-    learner_id: int
-    learner_email: str
-    course_id: int
-    course_title: str
-    due_at: datetime | None
-
-
-async def assign_in_bulk(
-    admin: access.Actor,
+async def _with_group_members(
     company_id: int,
-    items: Sequence[NewAssignment],
-    *,
+    user_ids: list[int],
+    group_ids: list[int],
+    learners: dict[int, User],
     connection: BaseDBAsyncClient,
-    at: datetime,
-) -> None:
-    """``assign_course`` for thousands at once, inside the caller's transaction (the CSV
-    import): batched INSERTs of the enrollments, carried quiz attempts and one
-    ``enrollment.assigned`` audit row each. The caller has applied the rule already: open
-    courses only (``open_courses``), members of ``company_id`` who have not left, pairs
-    that have no enrollment. A racing assignment makes the unique constraint fail the
-    whole transaction: nothing half-done."""
-    if not items:
-        return
-    await Enrollment.bulk_create(
-        [
-            Enrollment(
-                learner_id=item.learner_id,
-                course_id=item.course_id,
-                source=EnrollmentSource.ASSIGNED,
-                assigned_by_id=admin.id,
-                company_id=company_id,
-                due_at=item.due_at,
-            )
-            for item in items
-        ],
-        batch_size=500,
-        using_db=connection,
+) -> list[int]:
+    """``user_ids`` followed by the active members of ``group_ids`` (by name) not named
+    already. The groups' rows stay locked until commit: a deletion waits for this
+    assignment, or it went first and the group answers NOT_FOUND."""
+    if not group_ids:
+        return user_ids
+    groups = (
+        await Group.filter(id__in=group_ids, company_id=company_id)
+        .order_by("id")
+        .select_for_update()
+        .using_db(connection)
     )
-    wanted = {(item.learner_id, item.course_id): item for item in items}
-    learner_ids = sorted({item.learner_id for item in items})
-    course_ids = sorted({item.course_id for item in items})
-    created: list[tuple[int, int, int]] = []
-    for start in range(0, len(learner_ids), 500):
-        rows = await (
-            Enrollment.filter(
-                learner_id__in=learner_ids[start : start + 500], course_id__in=course_ids
-            )
-            .using_db(connection)
-            .values("id", "learner_id", "course_id")
+    if len(groups) != len(group_ids):
+        raise NotFound("Group")
+    members = (
+        await User.filter(
+            group_id__in=group_ids, company_id=company_id, deactivated_at__isnull=True
         )
-        created += [
-            (row["id"], row["learner_id"], row["course_id"])
-            for row in rows
-            if (row["learner_id"], row["course_id"]) in wanted
-        ]
-    await carry_attempts_many(created, connection)
-    await audit.record_many(
-        [
-            audit.Event(
-                audit.ASSIGNED,
-                subject_type="enrollment",
-                subject_id=enrollment_id,
-                details={
-                    "course_id": course_id,
-                    "course_title": wanted[learner_id, course_id].course_title,
-                    "learner_id": learner_id,
-                    "learner_email": wanted[learner_id, course_id].learner_email,
-                    "via": "import",
-                },
-            )
-            for enrollment_id, learner_id, course_id in created
-        ],
-        actor=admin,
-        company_id=company_id,
-        at=at,
-        connection=connection,
+        .order_by("name", "id")
+        .using_db(connection)
     )
+    named = set(user_ids)
+    for member in members:
+        _ = learners.setdefault(member.id, member)
+    return user_ids + [m.id for m in members if m.id not in named]
+
+
+async def _move_due_dates(
+    admin: User, company_id: int, existing: list[Enrollment], due: datetime, now: datetime
+) -> None:
+    """People who already had the course get the new due date, unless they completed it
+    (or the enrollment is not this company's assignment)."""
+    moving = [
+        e
+        for e in existing
+        if e.company_id == company_id and e.completed_at is None and e.due_at != due
+    ]
+    if not moving:
+        return
+    await Enrollment.filter(id__in=[e.id for e in moving]).update(due_at=due)
+    for e in moving:
+        await audit.record(
+            audit.DUE_DATE_SET,
+            actor=admin,
+            subject_type="enrollment",
+            subject_id=e.id,
+            company_id=company_id,
+            at=now,
+            details={"from": e.due_at.isoformat() if e.due_at else None, "to": due.isoformat()},
+        )
+        e.due_at = due
 
 
 async def remove_enrollment(
@@ -263,13 +278,20 @@ class AssignChoices:
     people: list[User]  # members of the admin's company matching the search, by name
     already: set[int]  # of ``people``, those enrolled in the chosen course
     truncated: bool  # more people match than ``limit``
+    groups: list[GroupRow]  # the company's groups by name, with their member counts
 
 
 async def assign_choices(
-    viewer: access.Viewer, *, course_id: int | None, search: str, limit: int
+    viewer: access.Viewer,
+    *,
+    course_id: int | None,
+    search: str,
+    limit: int,
+    group_id: int | None = None,
 ) -> AssignChoices:
-    """What the assign form offers a company admin: courses, the first ``limit`` matching
-    employees, and who of them already has the chosen course."""
+    """What the assign form offers a company admin: courses, groups, the first ``limit``
+    employees matching the search (and in ``group_id``, when given), and who of them
+    already has the chosen course. Another company's group answers NOT_FOUND."""
     company = await access.access_own_company(viewer)
     courses = (
         await access.visible_courses(viewer)
@@ -277,6 +299,9 @@ async def assign_choices(
         .order_by("title", "id")
     )
     members = access.visible_users(viewer).filter(company_id=company.id)
+    group = await group_of(viewer, group_id)
+    if group is not None:
+        members = members.filter(group_id=group.id)
     people = await matching_people(members, search).order_by("name", "id").limit(limit)
     already: set[int] = set()
     if course_id is not None:
@@ -284,4 +309,11 @@ async def assign_choices(
             course_id=course_id, learner_id__in=[p.id for p in people]
         ).values("learner_id")
         already = {row["learner_id"] for row in rows}
-    return AssignChoices(company, courses, list(people), already, len(people) == limit)
+    return AssignChoices(
+        company,
+        courses,
+        list(people),
+        already,
+        len(people) == limit,
+        await groups_with_counts(viewer),
+    )

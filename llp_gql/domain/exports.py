@@ -18,6 +18,7 @@ BATCH = 50  # certificates (with their PDFs) held in memory at once
 class ExportFilter:
     course_id: int | None = None
     learner_id: int | None = None
+    group_id: int | None = None  # the learner's group now (access-checked by the caller)
     issued_from: datetime | None = None
     issued_to: datetime | None = None
 
@@ -40,6 +41,8 @@ async def selected_ids(company_id: int, selection: ExportFilter) -> list[int]:
         query = query.filter(enrollment__course_id=selection.course_id)
     if selection.learner_id is not None:
         query = query.filter(enrollment__learner_id=selection.learner_id)
+    if selection.group_id is not None:
+        query = query.filter(enrollment__learner__group_id=selection.group_id)
     if selection.issued_from is not None:
         query = query.filter(issued_at__gte=selection.issued_from)
     if selection.issued_to is not None:

@@ -8,9 +8,14 @@ Every function loads only what ``access`` lets the viewer see; states come from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.expressions import Subquery
 
 from llp_gql.domain import access, progress, quizzes
+from llp_gql.domain.clock import utcnow
 from llp_gql.domain.companies import matching_people
+from llp_gql.domain.deadlines import is_overdue, with_overdue
 from llp_gql.domain.paging import Page, fetch_page
 from llp_gql.domain.state import EnrollmentState
 from llp_gql.errors import NotFound
@@ -24,13 +29,32 @@ class Matrix:
     people: Page[User]
     courses: list[Course]  # every course the company assigned, by title
     cells: dict[tuple[int, int], tuple[Enrollment, EnrollmentState]]  # (learner, course)
+    overdue: set[int]  # ids of the cells' enrollments that are overdue
 
 
-async def progress_matrix(viewer: access.Viewer, search: str, page: int, size: int) -> Matrix:
+async def progress_matrix(
+    viewer: access.Viewer,
+    search: str,
+    page: int,
+    size: int,
+    *,
+    group_id: int | None = None,
+    overdue_only: bool = False,
+    now: datetime | None = None,
+) -> Matrix:
     """One page of the admin's company members (by name) against every course the
-    company assigned; a cell per enrollment with its state. Paged in SQL."""
+    company assigned; a cell per enrollment with its state. Paged in SQL.
+
+    ``group_id`` (access-checked by ``groups.group_of``) keeps that group's members;
+    ``overdue_only`` keeps the people with at least one overdue assignment at ``now``."""
     company = await access.access_own_company(viewer)
+    moment = now or utcnow()
     members = access.visible_users(viewer).filter(company_id=company.id)
+    if group_id is not None:
+        members = members.filter(group_id=group_id)
+    if overdue_only:
+        late = with_overdue(Enrollment.filter(company_id=company.id), True, moment)
+        members = members.filter(id__in=Subquery(late.values("learner_id")))
     people = await fetch_page(matching_people(members, search), page, size, order_by=("name", "id"))
     assigned = Enrollment.filter(company_id=company.id)
     course_ids = {row["course_id"] for row in await assigned.values("course_id")}
@@ -42,6 +66,7 @@ async def progress_matrix(viewer: access.Viewer, search: str, page: int, size: i
         people=people,
         courses=list(courses),
         cells={(e.learner_id, e.course_id): (e, states[e.id]) for e in items},
+        overdue={e.id for e in items if is_overdue(e, moment)},
     )
 
 
@@ -94,9 +119,12 @@ class LearnerEnrollment:
     title: str
     state: EnrollmentState
     certified: bool
+    overdue: bool = False
 
 
-async def learner_enrollments(viewer: access.Viewer, learner: User) -> list[LearnerEnrollment]:
+async def learner_enrollments(
+    viewer: access.Viewer, learner: User, *, now: datetime | None = None
+) -> list[LearnerEnrollment]:
     """Every enrollment of a person the viewer may see, oldest first, with its state and
     whether it has a certificate; four queries."""
     if not access.may_view_user(viewer, learner):
@@ -114,6 +142,12 @@ async def learner_enrollments(viewer: access.Viewer, learner: User) -> list[Lear
         )
     }
     return [
-        LearnerEnrollment(e, titles.get(e.course_id, "?"), states[e.id], e.id in certified)
+        LearnerEnrollment(
+            e,
+            titles.get(e.course_id, "?"),
+            states[e.id],
+            e.id in certified,
+            is_overdue(e, now or utcnow()),
+        )
         for e in items
     ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
-from llp_gql.domain import access, enrollments, progress, quizzes
+from llp_gql.domain import access, deadlines, enrollments, progress, quizzes
 from llp_gql.domain.completion import ProgressOutcome
 from llp_gql.domain.progress import VideoReport
 from llp_gql.errors import ValidationFailed
@@ -84,19 +85,58 @@ async def assign_course(
     user_ids: Annotated[
         list[strawberry.ID],
         strawberry.argument(
-            description="Employees of your company (User.id): at least one, at most 500 by "
-            "default; repeated ones count once."
+            description="Employees of your company (User.id): at most 500 by default; "
+            "repeated ones count once."
         ),
-    ],
+    ] = [],  # noqa: B006 - never mutated; the schema shows the default
+    group_ids: Annotated[
+        list[strawberry.ID],
+        strawberry.argument(
+            description="Groups of your company (Group.id): their active (not deactivated) "
+            "members at this moment are assigned, after the userIds, by name. At most 500 "
+            "groups, and 10,000 people in all by default."
+        ),
+    ] = [],  # noqa: B006 - never mutated; the schema shows the default
+    due_at: Annotated[
+        datetime | None,
+        strawberry.argument(
+            description="When the course should be finished: in the future (else "
+            "VALIDATION); without a timezone it is read as UTC. People who already have "
+            "the course get it too unless they completed it; omitted: no due date for new "
+            "assignments and existing ones unchanged."
+        ),
+    ] = None,
 ) -> list[EnrollmentType]:
     context = info.context
     rows = await enrollments.assign_course(
         context.viewer,
         decode_id("Course", course_id),
         decode_ids("User", user_ids),
+        group_ids=decode_ids("Group", group_ids),
+        due_at=due_at,
         max_users=context.settings.max_assign_users,
+        max_total=context.settings.max_assign_total,
+        clock=context.clock,
     )
     return [EnrollmentType.from_model(row) for row in rows]
+
+
+async def set_due_date(
+    info: Info,
+    enrollment_id: EnrollmentId,
+    due_at: Annotated[
+        datetime | None,
+        strawberry.argument(
+            description="The new due date, in the future (else VALIDATION; without a "
+            "timezone it is read as UTC); null removes it."
+        ),
+    ] = None,
+) -> EnrollmentType:
+    context = info.context
+    row = await deadlines.set_due_date(
+        context.viewer, decode_id("Enrollment", enrollment_id), due_at, clock=context.clock
+    )
+    return EnrollmentType.from_model(row)
 
 
 async def remove_enrollment(info: Info, enrollment_id: EnrollmentId) -> bool:

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from llp_gql.domain import groups as domain_groups
+from llp_gql.domain.deadlines import with_overdue
 from llp_gql.domain.state import with_status
 from llp_gql.models import Company, Enrollment, User
 from llp_gql.schema.context import Info
 from llp_gql.schema.enums import AccountType, EnrollmentStatus, Role
+from llp_gql.schema.groups import GroupType
 from llp_gql.schema.ids import decode_id, encode_id
 from llp_gql.schema.pagination import After, Connection, First, paginate
 from llp_gql.schema.permissions import CanManageCompany
@@ -19,6 +22,20 @@ if TYPE_CHECKING:
     from llp_gql.schema.learning import EnrollmentType
 
 EnrollmentRef = Annotated["EnrollmentType", strawberry.lazy("llp_gql.schema.learning")]
+GroupFilter = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(
+        description="Only people in this group of the company (Group.id); another company's "
+        "group or a malformed ID answers NOT_FOUND."
+    ),
+]
+
+
+async def _group_pk(info: Info, group_id: strawberry.ID | None) -> int | None:
+    if group_id is None:
+        return None
+    group = await domain_groups.group_of(info.context.viewer, decode_id("Group", group_id))
+    return group.id if group else None
 
 
 @strawberry.type(
@@ -47,14 +64,18 @@ class CompanyType:
 
     @strawberry.field(
         permission_classes=[CanManageCompany],
-        description="Everyone in the company, admins included, oldest account first. "
-        "For this company's admins; FORBIDDEN for everyone else.",
+        description="Everyone in the company, admins included, oldest account first, "
+        "optionally of one group. For this company's admins; FORBIDDEN for everyone else.",
     )
     async def employees(
-        self, info: Info, first: First = None, after: After = None
+        self, info: Info, first: First = None, after: After = None, group_id: GroupFilter = None
     ) -> Connection[UserType]:
+        query = User.filter(company_id=self.pk)
+        group_pk = await _group_pk(info, group_id)
+        if group_pk is not None:
+            query = query.filter(group_id=group_pk)
         users = await paginate(
-            User.filter(company_id=self.pk),
+            query,
             first=first,
             after=after,
             maximum=info.context.settings.max_page_size,
@@ -82,6 +103,14 @@ class CompanyType:
             EnrollmentStatus | None,
             strawberry.argument(description="Only enrollments with this status."),
         ] = None,
+        group_id: GroupFilter = None,
+        overdue: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only overdue enrollments (due date passed, not completed); "
+                "false: only the others; omitted: all."
+            ),
+        ] = None,
     ) -> Connection[EnrollmentRef]:
         from llp_gql.schema.learning import EnrollmentType
 
@@ -90,6 +119,11 @@ class CompanyType:
             query = query.filter(course_id=decode_id("Course", course_id))
         if status is not None:
             query = with_status(query, status)
+        group_pk = await _group_pk(info, group_id)
+        if group_pk is not None:
+            query = query.filter(learner__group_id=group_pk)
+        if overdue is not None:
+            query = with_overdue(query, overdue, info.context.clock())
         return await paginate(
             query,
             first=first,
@@ -97,6 +131,15 @@ class CompanyType:
             maximum=info.context.settings.max_page_size,
             convert=lambda rows: [EnrollmentType.from_model(r) for r in rows],
         )
+
+    @strawberry.field(
+        permission_classes=[CanManageCompany],
+        description="The company's groups (departments), by name, with their member counts. "
+        "For this company's admins; FORBIDDEN for everyone else.",
+    )
+    async def groups(self, info: Info) -> list[GroupType]:
+        rows = await domain_groups.groups_with_counts(info.context.viewer)
+        return [GroupType.from_model(r.group, members=r.members) for r in rows]
 
 
 @strawberry.type(
@@ -114,6 +157,7 @@ class UserType:
     account_type: AccountType = strawberry.field(description="Individual or employee of a company.")
     role: Role = strawberry.field(description="Learner, company admin or staff.")
     company_pk: strawberry.Private[int | None]
+    group_pk: strawberry.Private[int | None]
 
     @classmethod
     def from_model(cls, row: User) -> UserType:
@@ -124,6 +168,7 @@ class UserType:
             account_type=row.account_type,
             role=row.role,
             company_pk=row.company_id,
+            group_pk=row.group_id,
         )
 
     @strawberry.field(
@@ -134,6 +179,15 @@ class UserType:
             return None
         row = await info.context.loaders.company.load(self.company_pk)
         return CompanyType.from_model(row) if row else None
+
+    @strawberry.field(
+        description="The person's group (department) in their company; null when none."
+    )
+    async def group(self, info: Info) -> GroupType | None:
+        if self.group_pk is None:
+            return None
+        row = await info.context.loaders.group.load(self.group_pk)
+        return GroupType.from_model(row) if row else None
 
 
 @strawberry.type(description="What signUp and login answer: a bearer token and its person.")

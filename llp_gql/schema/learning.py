@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, TypeAlias, TypeVar
 
 import strawberry
 
+from llp_gql.domain import deadlines
 from llp_gql.domain import state as domain_state
 from llp_gql.domain.progress import VideoReport
 from llp_gql.models import Enrollment
@@ -127,6 +128,10 @@ class EnrollmentType:
     completed_at: datetime | None = strawberry.field(
         description="When the last lesson was completed (the certificate's date); null until then."
     )
+    due_at: datetime | None = strawberry.field(
+        description="When the company wants the course finished (set by assignCourse or "
+        "setDueDate); null for no due date."
+    )
     row: strawberry.Private[Enrollment]
 
     @classmethod
@@ -137,6 +142,7 @@ class EnrollmentType:
             id=strawberry.ID(encode_id("Enrollment", row.id)),
             source=row.source,
             completed_at=row.completed_at,
+            due_at=row.due_at,
             row=row,
         )
 
@@ -167,6 +173,12 @@ class EnrollmentType:
         course = await info.context.loaders.course.load(self.row.course_id)
         assert course is not None  # RESTRICT keeps a course while it has enrollments
         return CourseType.from_model(course)
+
+    @strawberry.field(
+        description="Whether the due date has passed and the course is not completed."
+    )
+    def is_overdue(self, info: Info) -> bool:
+        return deadlines.is_overdue(self.row, info.context.clock())
 
     @strawberry.field(description="The learner taking the course.")
     async def learner(self, info: Info) -> UserType:

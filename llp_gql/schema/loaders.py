@@ -16,12 +16,14 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 
 from llp_gql.domain import state as domain_state
+from llp_gql.domain.groups import member_counts
 from llp_gql.models import (
     Certificate,
     Choice,
     Company,
     Course,
     Enrollment,
+    Group,
     Lesson,
     LessonProgress,
     Question,
@@ -87,6 +89,8 @@ class Loaders:
             self._states, cache_key_fn=_enrollment_id
         )
         self.enrolled_course_ids: set[int] | None = None
+        self.group = DataLoader(self._groups)
+        self.group_member_count = DataLoader(self._group_member_counts)
 
     @staticmethod
     async def _users(keys: list[int]) -> list[User | None]:
@@ -96,6 +100,15 @@ class Loaders:
     async def _companies(keys: list[int]) -> list[Company | None]:
         rows = await Company.filter(id__in=keys).only("id", "name", "logo_updated_at")
         return _one(rows, keys, lambda c: c.id)
+
+    @staticmethod
+    async def _groups(keys: list[int]) -> list[Group | None]:
+        return _one(await Group.filter(id__in=keys), keys, lambda g: g.id)
+
+    @staticmethod
+    async def _group_member_counts(keys: list[int]) -> list[int]:
+        counts = await member_counts(keys)
+        return [counts[k] for k in keys]
 
     @staticmethod
     async def _courses(keys: list[int]) -> list[Course | None]:

@@ -58,6 +58,15 @@ class CanManageCompany(_Rule):
         return access.may_manage_company(info.context.viewer, source.pk)
 
 
+class CanManageGroup(_Rule):
+    """On what only a group's company admins read (its member count)."""
+
+    message = "Only this company's admins can see this."
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return access.may_manage_company(info.context.viewer, source.company_pk)
+
+
 class CanSeeLessonContent(_Rule):
     """Video links, reading texts and quiz questions: for enrolled learners and staff."""
 

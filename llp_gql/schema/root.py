@@ -8,11 +8,13 @@ from strawberry.permission import BasePermission
 from llp_gql.resolvers import accounts as account_resolvers
 from llp_gql.resolvers import certificates as certificate_resolvers
 from llp_gql.resolvers import courses as course_resolvers
+from llp_gql.resolvers import groups as group_resolvers
 from llp_gql.resolvers import imports as import_resolvers
 from llp_gql.resolvers import learning as learning_resolvers
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.certificates import CertificateVerificationType
 from llp_gql.schema.courses import CourseType, LessonType
+from llp_gql.schema.groups import GroupType
 from llp_gql.schema.imports import ImportResult
 from llp_gql.schema.learning import (
     VIDEO_PROTOCOL,
@@ -170,11 +172,20 @@ class Mutation:
         resolver=learning_resolvers.assign_course,
         permission_classes=authenticated,
         description="Assign a published course to employees of your company, one enrollment "
-        "each, in the order of userIds. Company admins only (FORBIDDEN for others). An "
-        "employee who already has the course keeps the enrollment, progress included. "
-        "NOT_FOUND for a course that does not exist or is a draft, or for any person who is "
-        "not your employee (then nothing is assigned); VALIDATION for an archived course or "
-        "an empty or too long list." + _LOGGED_IN,
+        "each: the userIds in order, then the active members of the groupIds. Company admins "
+        "only (FORBIDDEN for others). An employee who already has the course keeps the "
+        "enrollment, progress included; a dueAt given moves their due date too unless they "
+        "completed the course. NOT_FOUND for a course that does not exist or is a draft, or "
+        "for any person or group not of your company (then nothing is assigned); VALIDATION "
+        "for an archived course, a dueAt in the past, no one to assign, or too many (then "
+        "extensions.limit is ASSIGN_USERS, ASSIGN_GROUPS or ASSIGN_TOTAL)." + _LOGGED_IN,
+    )
+    set_due_date: EnrollmentType = strawberry.mutation(
+        resolver=learning_resolvers.set_due_date,
+        permission_classes=authenticated,
+        description="Set or remove the due date of one assignment. The admins of the "
+        "company that assigned it; others who may see it get FORBIDDEN, everyone else "
+        "NOT_FOUND. VALIDATION for a date in the past or a completed course. Audited." + _LOGGED_IN,
     )
     remove_enrollment: bool = strawberry.mutation(
         resolver=learning_resolvers.remove_enrollment,
@@ -184,6 +195,35 @@ class Mutation:
         "attempts stay counted. Allowed to the admins of the company that assigned it, and to "
         "the learner for their own SELF enrollment; others who may see it get FORBIDDEN, "
         "everyone else NOT_FOUND." + _LOGGED_IN,
+    )
+    create_group: GroupType = strawberry.mutation(
+        resolver=group_resolvers.create_group,
+        permission_classes=authenticated,
+        description="Create an empty group (department) in your company. Company admins "
+        "only (FORBIDDEN for others); VALIDATION (field name) for a bad name or past the "
+        "company's group limit (extensions.limit GROUPS_PER_COMPANY); CONFLICT when the name "
+        "is taken, whatever the case. Audited." + _LOGGED_IN,
+    )
+    rename_group: GroupType = strawberry.mutation(
+        resolver=group_resolvers.rename_group,
+        permission_classes=authenticated,
+        description="Rename a group of your company. Company admins only (FORBIDDEN for "
+        "others); NOT_FOUND for another company's group; VALIDATION and CONFLICT as for "
+        "createGroup. Audited." + _LOGGED_IN,
+    )
+    delete_group: bool = strawberry.mutation(
+        resolver=group_resolvers.delete_group,
+        permission_classes=authenticated,
+        description="Delete a group of your company. Its members stay, in no group; their "
+        "enrollments are untouched. Company admins only (FORBIDDEN for others); NOT_FOUND "
+        "for another company's group. Audited." + _LOGGED_IN,
+    )
+    set_employee_group: UserType = strawberry.mutation(
+        resolver=group_resolvers.set_employee_group,
+        permission_classes=authenticated,
+        description="Put an employee of your company in one of its groups, or (groupId "
+        "null) in none. Company admins only (FORBIDDEN for others); NOT_FOUND for another "
+        "company's person or group. Audited." + _LOGGED_IN,
     )
     create_employee: UserType = strawberry.mutation(
         resolver=account_resolvers.create_employee,

@@ -134,7 +134,7 @@ async def test_assigning_without_people_or_course_shows_errors_and_stores_nothin
     response = await client.post("/admin/assign", data={"csrf_token": token})
     assert response.status_code == 422
     assert "Choose a course." in response.text
-    assert "Choose at least one employee." in response.text
+    assert "Choose at least one person or group." in response.text
     assert await Enrollment.all().count() == before
 
 
@@ -162,7 +162,7 @@ async def test_assigning_a_draft_or_another_companys_employee_stores_nothing(
         },
     )
     assert mixed.status_code == 422
-    assert "Choose people of your company only." in mixed.text
+    assert "Choose people and groups of your company only." in mixed.text
     assert await Enrollment.all().count() == before
 
 

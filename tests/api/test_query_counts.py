@@ -13,6 +13,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -20,6 +21,7 @@ import pytest
 import pytest_asyncio
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from llp_gql.domain import groups as domain_groups
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import (
     Certificate,
@@ -35,7 +37,7 @@ from llp_gql.models import (
 )
 from llp_gql.settings import Settings
 from tests.factories import World, make_user
-from tests.gql import ok, token_for
+from tests.gql import gid, ok, token_for
 
 METHODS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many")
 BOUND = 5
@@ -312,3 +314,46 @@ async def test_the_counter_sees_every_statement(bulk: Bulk, queries: QueryLog) -
     assert len(queries.statements) == 4
     assert queries.statements[0].upper().startswith("SELECT")
     assert queries.statements[-1].upper().startswith("UPDATE")
+
+
+GROUPED = """{ company { groups { name memberCount }
+  enrollments(first: %d, overdue: false) { edges { node { dueAt isOverdue
+    learner { group { name memberCount } } } } }
+  one: enrollments(first: 5, groupId: "%s") { totalCount } } }"""
+
+
+async def test_groups_due_dates_and_overdue_cost_the_same_for_2_and_50_rows(
+    client: httpx.AsyncClient,
+    bulk: Bulk,
+    world: World,
+    settings: Settings,
+    queries: QueryLog,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # given the company's 50 employees spread over 5 groups, every enrollment due later
+
+    made = [
+        await domain_groups.create_group(world.admin_x, f"Group {i}", max_groups=10)
+        for i in range(5)
+    ]
+    staff = await User.filter(email__startswith="staffer").order_by("id")
+    for i, person in enumerate(staff):
+        await User.filter(id=person.id).update(group_id=made[i % 5].id)
+    await Enrollment.filter(company_id=world.company_x.id).update(due_at=clock_later())
+    token = await token_for(world.admin_x, settings)
+    counts = []
+    for size in (2, 50):
+        # when its admin reads a page with group names, counts, due dates and overdue
+        n, data = await count(queries, client, GROUPED % (size, gid("Group", made[0].id)), token)
+        assert len(data["company"]["enrollments"]["edges"]) == size
+        assert len(data["company"]["groups"]) == 5
+        assert data["company"]["one"]["totalCount"] == 10
+        counts.append((n, str(queries)))
+    with capsys.disabled():
+        print(f"\nB4: groups, dueAt, isOverdue, filters 2→{counts[0][0]} 50→{counts[1][0]} queries")
+    # then both cost the same: no query per row (2 rows meet 2 groups, 50 rows all 5)
+    assert counts[0][0] == counts[1][0], f"small:\n{counts[0][1]}\nlarge:\n{counts[1][1]}"
+
+
+def clock_later() -> datetime:
+    return datetime(2030, 1, 1, tzinfo=UTC)

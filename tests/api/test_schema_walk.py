@@ -59,7 +59,7 @@ OPEN_FIELDS: dict[str, str] = {
     **_open(
         "Enrollment",
         "id source completedAt course learner assignedBy status progressPercent lessons "
-        "blockers certificate",
+        "blockers certificate dueAt isOverdue",
         "reached only through access-checked roots (enrollment, myEnrollments, the "
         "company lists, the learner's own mutations)",
     ),
@@ -83,6 +83,13 @@ OPEN_FIELDS: dict[str, str] = {
         "User",
         "id email name accountType role company",
         "the viewer, people in an enrollment they may see, or their company's employees",
+    ),
+    **_open("User", "group", "the group of a person the viewer may see (its name, nothing more)"),
+    **_open(
+        "Group",
+        "id name",
+        "reached as User.group (a person the viewer may see) or Company.groups (its admins); "
+        "memberCount is guarded",
     ),
     **_open("AuthPayload", "token expiresAt user", "returned to the one who just logged in"),
     **{

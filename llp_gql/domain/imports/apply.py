@@ -4,7 +4,7 @@ Inside the transaction the file is planned again against what the database holds
 at that moment; any row with an error refuses the whole file (HAS_ERRORS) and
 nothing is stored. Then, in batches: new groups, new people (EMPLOYEEs with the
 PENDING password, their invitation jobs enqueued in the same transaction), name
-and group changes, new assignments (``enrollments.assign_in_bulk``), and one
+and group changes, new assignments (``bulk_assign.assign_in_bulk``), and one
 ``employees.imported`` audit event with the counts. Applying the same file again
 finds every row UNCHANGED and every course ALREADY_ASSIGNED, and changes nothing
 (it still records the audit event: the admin did apply a file).
@@ -23,7 +23,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from llp_gql.domain import access, audit, enrollments, invitations
+from llp_gql.domain import access, audit, bulk_assign, invitations
 from llp_gql.domain.imports import codes
 from llp_gql.domain.imports.plan import ImportPreview, RowResult, chunks, plan
 from llp_gql.domain.imports.rows import CheckedRow
@@ -142,16 +142,16 @@ async def apply_rows(
             await _update_people(
                 [r for r in preview.rows if r.outcome == codes.Outcome.UPDATED], groups, db
             )
-            await enrollments.assign_in_bulk(
+            await bulk_assign.assign_in_bulk(
                 admin,
                 company.id,
                 [
-                    enrollments.NewAssignment(
+                    bulk_assign.NewAssignment(
                         row.user_id,
                         row.email,
                         course.course_id,
                         course.title,
-                        enrollments.due_at_of(row.due_date) if row.due_date else None,
+                        bulk_assign.due_at_of(row.due_date) if row.due_date else None,
                     )
                     for row in preview.rows
                     if row.user_id is not None
