@@ -17,7 +17,7 @@ from admin_ui import csrf, sessions
 from learner_ui import web
 from llp_gql.client_address import client_address
 from llp_gql.domain import access, accounts, auth
-from llp_gql.errors import LLPError, RateLimited
+from llp_gql.errors import AccountDeactivated, LLPError, RateLimited
 
 MAX_EMAIL = 254
 MAX_NAME = 400
@@ -107,6 +107,9 @@ async def signin(request: Request) -> Response:
         )
     except RateLimited as exc:
         return anonymous_form(request, "signin.html", {"email": email, "error": exc.message}, 429)
+    except AccountDeactivated as exc:
+        # Said only after the right password (auth.login): it tells a guesser nothing.
+        return anonymous_form(request, "signin.html", {"email": email, "error": exc.message}, 403)
     except LLPError:
         # One message for an unknown email and a wrong password (auth.BAD_LOGIN).
         context = {"email": email, "error": auth.BAD_LOGIN}

@@ -86,6 +86,13 @@ async def assign_course(
     learners = {u.id: u for u in await User.filter(id__in=unique_ids, company_id=company.id)}
     if len(learners) != len(unique_ids):
         raise NotFound("User")
+    left = [u.name for u in learners.values() if u.deactivated_at is not None]
+    if left:
+        raise ValidationFailed(
+            f"{', '.join(sorted(left))} left the company (deactivated): no new course "
+            "reaches them. Reactivate them first.",
+            field="userIds",
+        )
     existing = {
         e.learner_id: e
         for e in await Enrollment.filter(course_id=course.id, learner_id__in=unique_ids)
@@ -182,7 +189,10 @@ async def assign_choices(
         .filter(status=CourseStatus.PUBLISHED)
         .order_by("title", "id")
     )
-    members = access.visible_users(viewer).filter(company_id=company.id)
+    # People who left get no new course: the form does not offer them.
+    members = access.visible_users(viewer).filter(
+        company_id=company.id, deactivated_at__isnull=True
+    )
     people = await matching_people(members, search).order_by("name", "id").limit(limit)
     already: set[int] = set()
     if course_id is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llp_gql.domain import access, progress, quizzes
-from llp_gql.domain.companies import matching_people
+from llp_gql.domain.companies import ALL, matching_people, with_membership
 from llp_gql.domain.paging import Page, fetch_page
 from llp_gql.domain.state import EnrollmentState
 from llp_gql.errors import NotFound
@@ -26,12 +26,20 @@ class Matrix:
     cells: dict[tuple[int, int], tuple[Enrollment, EnrollmentState]]  # (learner, course)
 
 
-async def progress_matrix(viewer: access.Viewer, search: str, page: int, size: int) -> Matrix:
+async def progress_matrix(
+    viewer: access.Viewer, search: str, page: int, size: int, *, which: str = ALL
+) -> Matrix:
     """One page of the admin's company members (by name) against every course the
-    company assigned; a cell per enrollment with its state. Paged in SQL."""
+    company assigned; a cell per enrollment with its state. Paged in SQL. People who
+    left stay in it (``which`` narrows: see companies.with_membership)."""
     company = await access.access_own_company(viewer)
     members = access.visible_users(viewer).filter(company_id=company.id)
-    people = await fetch_page(matching_people(members, search), page, size, order_by=("name", "id"))
+    people = await fetch_page(
+        with_membership(matching_people(members, search), which),
+        page,
+        size,
+        order_by=("name", "id"),
+    )
     assigned = Enrollment.filter(company_id=company.id)
     course_ids = {row["course_id"] for row in await assigned.values("course_id")}
     courses = await Course.filter(id__in=course_ids).order_by("title", "id")
