@@ -20,10 +20,19 @@ def search_term(request: Request) -> str:
     return forms.query_text(request, "q", limit=MAX_QUERY)
 
 
+def membership_filter(request: Request) -> str:
+    """?people=active|left|all (anything else: all, leavers marked)."""
+    which = forms.query_text(request, "people", limit=10)
+    return which if which in companies.MEMBERSHIP_FILTERS else companies.ALL
+
+
 @web.page(web.company_admin)
 async def employee_list(request: Request, user: access.Actor) -> Response:
     q = search_term(request)
-    found = await companies.employees(user, q, paging.requested_page(request), PAGE_SIZE)
+    which = membership_filter(request)
+    found = await companies.employees(
+        user, q, paging.requested_page(request), PAGE_SIZE, which=which
+    )
     return rendering.render(
         request,
         "employees.html",
@@ -31,6 +40,7 @@ async def employee_list(request: Request, user: access.Actor) -> Response:
             "company": found.company,
             "people": [(row.person, row.assigned, row.completed) for row in found.page.items],
             "q": q,
+            "which": which,
             "pager": paging.pager(request, found.page),
             "company_size": found.company_size,
         },

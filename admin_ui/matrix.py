@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
-from admin_ui.employees import search_term
+from admin_ui.employees import membership_filter, search_term
 from llp_gql.certs.links import download_url
 from llp_gql.domain import access, enrollments, matrix, quizzes
 from llp_gql.errors import Conflict, ValidationFailed
@@ -18,7 +18,10 @@ MATRIX_PAGE_SIZE = 25
 @web.page(web.company_admin)
 async def progress_matrix(request: Request, user: access.Actor) -> Response:
     q = search_term(request)
-    found = await matrix.progress_matrix(user, q, paging.requested_page(request), MATRIX_PAGE_SIZE)
+    which = membership_filter(request)
+    found = await matrix.progress_matrix(
+        user, q, paging.requested_page(request), MATRIX_PAGE_SIZE, which=which
+    )
     return rendering.render(
         request,
         "matrix.html",
@@ -28,6 +31,7 @@ async def progress_matrix(request: Request, user: access.Actor) -> Response:
             "courses": found.courses,
             "cells": found.cells,
             "q": q,
+            "which": which,
             "pager": paging.pager(request, found.people),
         },
     )

@@ -9,7 +9,17 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from admin_ui import account, authoring, company, employees, export, login, matrix, staff
+from admin_ui import (
+    account,
+    authoring,
+    company,
+    employees,
+    export,
+    login,
+    matrix,
+    membership,
+    staff,
+)
 
 GET = ["GET"]
 POST = ["POST"]
@@ -26,12 +36,17 @@ def routes() -> list[BaseRoute]:
         Route("/account", account.account_page, methods=GET),
         Route("/account/password", account.change_password, methods=POST),
         Route("/account/logout-everywhere", account.logout_everywhere, methods=POST),
+        Route("/account/name", account.rename, methods=POST),
         # Company Admins
         Route("/dashboard", company.dashboard, methods=GET),
         Route("/employees", employees.employee_list, methods=GET),
         Route("/employees/new", employees.employee_new, methods=FORM),
         Route("/employees/{user_id:int}", employees.employee_detail, methods=GET),
         Route("/employees/{user_id:int}/remove", employees.employee_remove, methods=FORM),
+        Route("/employees/{user_id:int}/deactivate", membership.deactivate, methods=FORM),
+        Route("/employees/{user_id:int}/reactivate", membership.reactivate, methods=POST),
+        Route("/employees/{user_id:int}/admin", membership.admin_role, methods=FORM),
+        Route("/employees/{user_id:int}/rename", membership.rename, methods=FORM),
         Route("/assign", employees.assign, methods=FORM),
         Route("/progress", matrix.progress_matrix, methods=GET),
         Route("/enrollments/{enrollment_id:int}", matrix.enrollment_detail, methods=GET),

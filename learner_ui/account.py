@@ -16,7 +16,7 @@ from starlette.responses import Response
 from admin_ui import csrf, sessions
 from learner_ui import web
 from llp_gql.client_address import client_address
-from llp_gql.domain import access, accounts, auth
+from llp_gql.domain import access, accounts, auth, membership
 from llp_gql.errors import AccountDeactivated, LLPError, RateLimited
 
 MAX_EMAIL = 254
@@ -171,8 +171,14 @@ async def signout(request: Request, user: access.Actor) -> Response:
     return response
 
 
-def _account(request: Request, errors: dict[str, str] | None = None, status: int = 200) -> Response:
-    return web.render(request, "account.html", {"errors": errors or {}}, status=status)
+def _account(
+    request: Request,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    name: str | None = None,
+) -> Response:
+    context = {"errors": errors or {}, "name_value": name}
+    return web.render(request, "account.html", context, status=status)
 
 
 @web.page
@@ -209,3 +215,15 @@ async def signout_everywhere(request: Request, user: access.Actor) -> Response:
     response = web.redirect("/learn/signin?done=signed-out-everywhere")
     sessions.clear_cookie(response, request)
     return response
+
+
+@web.page
+async def rename(request: Request, user: access.Actor) -> Response:
+    """Correct one's own name (individuals and employees alike: membership.rename_user)."""
+    form = await web.read_form(request)
+    name = web.text(form, "name", limit=MAX_NAME)
+    try:
+        _ = await membership.rename_user(user, user.id, name, clock=web.clock_of(request))
+    except LLPError as exc:
+        return _account(request, {"name": exc.message}, 422, name=name)
+    return web.redirect("/learn/account?done=renamed")
