@@ -87,3 +87,10 @@ def test_an_admin_deactivates_a_leaver_who_stays_in_the_matrix(
     page.get_by_role("button", name=f"Reactivate {leaver.name}").click()
     page.wait_for_load_state("networkidle")
     assert "Reactivated" in page.inner_text("main")
+    # the active person's page offers the membership actions, and fits a phone
+    assert page.get_by_role("link", name="Deactivate (left the company)").is_visible()
+    assert page.get_by_role("link", name="Make company admin").is_visible()
+    for width, (w, h) in WIDTHS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        check(page, server, f"active employee page at {width}")
+        screenshot(page, f"admin-employee-active-{width}")
