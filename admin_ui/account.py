@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import app_state, forms, rendering, sessions, web
-from llp_gql.domain import access, auth
+from llp_gql.domain import access, accounts, auth, membership
 from llp_gql.errors import LLPError, RateLimited
 
 MAX_PASSWORD = 1024  # longer than the policy allows, so the domain says what is wrong
@@ -18,8 +18,14 @@ MAX_PASSWORD = 1024  # longer than the policy allows, so the domain says what is
 FIELDS = {"currentPassword": "current_password", "newPassword": "new_password"}
 
 
-def _page(request: Request, errors: dict[str, str] | None = None, status: int = 200) -> Response:
-    return rendering.render(request, "account.html", {"errors": errors or {}}, status=status)
+def _page(
+    request: Request,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    name: str | None = None,
+) -> Response:
+    context = {"errors": errors or {}, "name_value": name}
+    return rendering.render(request, "account.html", context, status=status)
 
 
 @web.page(web.admin_or_staff)
@@ -58,3 +64,15 @@ async def logout_everywhere(request: Request, user: access.Actor) -> Response:
     response = rendering.redirect("/admin/login?done=logged-out-everywhere")
     sessions.clear_cookie(response, request)
     return response
+
+
+@web.page(web.admin_or_staff)
+async def rename(request: Request, user: access.Actor) -> Response:
+    """Correct one's own name (membership.rename_user: anyone may, for themselves)."""
+    form = await forms.read_form(request)
+    name = forms.text(form, "name", limit=accounts.MAX_NAME_LENGTH * 4)
+    try:
+        _ = await membership.rename_user(user, user.id, name, clock=app_state.clock_of(request))
+    except LLPError as exc:
+        return _page(request, {"name": exc.message}, 422, name=name)
+    return rendering.redirect("/admin/account?done=renamed")

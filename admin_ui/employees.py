@@ -20,16 +20,24 @@ def search_term(request: Request) -> str:
     return forms.query_text(request, "q", limit=MAX_QUERY)
 
 
+def membership_filter(request: Request) -> str:
+    """?people=active|left|all (anything else: all, leavers marked)."""
+    which = forms.query_text(request, "people", limit=10)
+    return which if which in companies.MEMBERSHIP_FILTERS else companies.ALL
+
+
 @web.page(web.company_admin)
 async def employee_list(request: Request, user: access.Actor) -> Response:
     q = search_term(request)
     group = await groups.group_of(user, group_param(request))
+    which = membership_filter(request)
     found = await companies.employees(
         user,
         q,
         paging.requested_page(request),
         PAGE_SIZE,
         group_id=group.id if group else None,
+        which=which,
     )
     all_groups = await groups.list_groups(user)
     return rendering.render(
@@ -42,6 +50,7 @@ async def employee_list(request: Request, user: access.Actor) -> Response:
             "groups": all_groups,
             "group_names": {g.id: g.name for g in all_groups},
             "group": group,
+            "which": which,
             "pager": paging.pager(request, found.page),
             "company_size": found.company_size,
         },

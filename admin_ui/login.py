@@ -8,7 +8,7 @@ from starlette.responses import Response
 from admin_ui import app_state, csrf, forms, rendering, sessions, web
 from llp_gql.client_address import client_address
 from llp_gql.domain import access, auth
-from llp_gql.errors import LLPError, RateLimited
+from llp_gql.errors import AccountDeactivated, LLPError, RateLimited
 
 MAX_EMAIL = 254
 MAX_PASSWORD = 1024
@@ -86,6 +86,9 @@ async def login_page(request: Request) -> Response:
         )
     except RateLimited as exc:
         return _login_form(request, email=email, error=exc.message, status=429)
+    except AccountDeactivated as exc:
+        # Said only after the right password (auth.login): it tells a guesser nothing.
+        return _login_form(request, email=email, error=exc.message, status=403)
     except LLPError:
         # One message for an unknown email and a wrong password (auth.BAD_LOGIN).
         return _login_form(request, email=email, error=auth.BAD_LOGIN, status=400)

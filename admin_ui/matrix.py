@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
-from admin_ui.employees import search_term
+from admin_ui.employees import membership_filter, search_term
 from admin_ui.groups import group_param
 from llp_gql.certs.links import download_url
 from llp_gql.domain import access, enrollments, groups, matrix, quizzes
@@ -21,6 +21,7 @@ async def progress_matrix(request: Request, user: access.Actor) -> Response:
     q = search_term(request)
     group = await groups.group_of(user, group_param(request))
     overdue_only = request.query_params.get("overdue") == "1"
+    which = membership_filter(request)
     found = await matrix.progress_matrix(
         user,
         q,
@@ -28,6 +29,7 @@ async def progress_matrix(request: Request, user: access.Actor) -> Response:
         MATRIX_PAGE_SIZE,
         group_id=group.id if group else None,
         overdue_only=overdue_only,
+        which=which,
         now=app_state.now(request),
     )
     return rendering.render(
@@ -43,6 +45,7 @@ async def progress_matrix(request: Request, user: access.Actor) -> Response:
             "groups": await groups.list_groups(user),
             "group": group,
             "overdue_only": overdue_only,
+            "which": which,
             "pager": paging.pager(request, found.people),
         },
     )

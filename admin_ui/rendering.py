@@ -101,6 +101,14 @@ NOTICES = {
     "duplicated": "This draft is a copy of the course; change it, then publish it.",
     "archived": "The course is archived: no new assignments, learners in it go on.",
     "logged-out": "You are logged out.",
+    "employee-deactivated": (
+        "Deactivated: they can no longer sign in and every session of theirs has ended. "
+        "Their courses and certificates stay here."
+    ),
+    "employee-reactivated": "Reactivated: they can sign in again with their old password.",
+    "admin-granted": "They are now a company admin.",
+    "admin-revoked": "They are no longer a company admin.",
+    "renamed": "The name was changed. Certificates already issued keep the name printed on them.",
     "password-changed": (
         "Your password was changed. All your other sessions and API tokens were signed "
         "out; this one stays."

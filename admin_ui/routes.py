@@ -20,6 +20,7 @@ from admin_ui import (
     imports,
     login,
     matrix,
+    membership,
     staff,
 )
 
@@ -38,6 +39,7 @@ def routes() -> list[BaseRoute]:
         Route("/account", account.account_page, methods=GET),
         Route("/account/password", account.change_password, methods=POST),
         Route("/account/logout-everywhere", account.logout_everywhere, methods=POST),
+        Route("/account/name", account.rename, methods=POST),
         # Company Admins
         Route("/dashboard", company.dashboard, methods=GET),
         Route("/employees", employees.employee_list, methods=GET),
@@ -53,6 +55,10 @@ def routes() -> list[BaseRoute]:
         Route("/groups/{group_id:int}/rename", groups.group_rename, methods=POST),
         Route("/groups/{group_id:int}/delete", groups.group_delete, methods=FORM),
         Route("/assign", assign.assign_page, methods=FORM),
+        Route("/employees/{user_id:int}/deactivate", membership.deactivate, methods=FORM),
+        Route("/employees/{user_id:int}/reactivate", membership.reactivate, methods=POST),
+        Route("/employees/{user_id:int}/admin", membership.admin_role, methods=FORM),
+        Route("/employees/{user_id:int}/rename", membership.rename, methods=FORM),
         Route("/progress", matrix.progress_matrix, methods=GET),
         Route("/enrollments/{enrollment_id:int}", matrix.enrollment_detail, methods=GET),
         Route("/enrollments/{enrollment_id:int}/attempts", matrix.grant_attempts, methods=POST),

@@ -16,8 +16,8 @@ from starlette.responses import Response
 from admin_ui import csrf, sessions
 from learner_ui import web
 from llp_gql.client_address import client_address
-from llp_gql.domain import access, accounts, auth
-from llp_gql.errors import LLPError, RateLimited
+from llp_gql.domain import access, accounts, auth, membership
+from llp_gql.errors import AccountDeactivated, LLPError, RateLimited
 
 MAX_EMAIL = 254
 MAX_NAME = 400
@@ -107,6 +107,9 @@ async def signin(request: Request) -> Response:
         )
     except RateLimited as exc:
         return anonymous_form(request, "signin.html", {"email": email, "error": exc.message}, 429)
+    except AccountDeactivated as exc:
+        # Said only after the right password (auth.login): it tells a guesser nothing.
+        return anonymous_form(request, "signin.html", {"email": email, "error": exc.message}, 403)
     except LLPError:
         # One message for an unknown email and a wrong password (auth.BAD_LOGIN).
         context = {"email": email, "error": auth.BAD_LOGIN}
@@ -168,8 +171,14 @@ async def signout(request: Request, user: access.Actor) -> Response:
     return response
 
 
-def _account(request: Request, errors: dict[str, str] | None = None, status: int = 200) -> Response:
-    return web.render(request, "account.html", {"errors": errors or {}}, status=status)
+def _account(
+    request: Request,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    name: str | None = None,
+) -> Response:
+    context = {"errors": errors or {}, "name_value": name}
+    return web.render(request, "account.html", context, status=status)
 
 
 @web.page
@@ -206,3 +215,15 @@ async def signout_everywhere(request: Request, user: access.Actor) -> Response:
     response = web.redirect("/learn/signin?done=signed-out-everywhere")
     sessions.clear_cookie(response, request)
     return response
+
+
+@web.page
+async def rename(request: Request, user: access.Actor) -> Response:
+    """Correct one's own name (individuals and employees alike: membership.rename_user)."""
+    form = await web.read_form(request)
+    name = web.text(form, "name", limit=MAX_NAME)
+    try:
+        _ = await membership.rename_user(user, user.id, name, clock=web.clock_of(request))
+    except LLPError as exc:
+        return _account(request, {"name": exc.message}, 422, name=name)
+    return web.redirect("/learn/account?done=renamed")

@@ -36,6 +36,7 @@ def routes() -> list[BaseRoute]:
         Route("/signout", account.signout, methods=POST),
         Route("/account", account.account_page, methods=GET),
         Route("/account/password", account.change_password, methods=POST),
+        Route("/account/name", account.rename, methods=POST),
         Route("/account/signout-everywhere", account.signout_everywhere, methods=POST),
         Route("/catalogue", learning.catalogue, methods=GET),
         Route("/enroll", learning.enroll, methods=POST),

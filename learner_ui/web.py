@@ -96,6 +96,7 @@ NOTICES = {
     "welcome": "Welcome! Your account is ready. Pick a course to start.",
     "enrolled": "You are enrolled. Start with the first lesson.",
     "password-changed": "Your password was changed. Your other sessions were signed out.",
+    "renamed": "Your name was changed. Certificates already issued keep the name printed on them.",
     "password-set": "Your new password is set, and every session was signed out. Sign in.",
 }
 

@@ -8,6 +8,7 @@ request id.
     LLPError                      code
     ├── Unauthenticated           UNAUTHENTICATED
     ├── Forbidden                 FORBIDDEN
+    │   └── AccountDeactivated    FORBIDDEN, with reason ACCOUNT_DEACTIVATED
     ├── NotFound                  NOT_FOUND
     ├── ValidationFailed          VALIDATION
     │   ├── WeakPassword          VALIDATION, with a ``reason``
@@ -60,6 +61,23 @@ class Forbidden(LLPError):
 
     def __init__(self, message: str = "You are not allowed to do this.") -> None:
         super().__init__(message)
+
+
+class AccountDeactivated(Forbidden):
+    """The person left their company (an admin deactivated them). Said only to someone
+    who has just given the right password, so it reveals nothing to a guesser."""
+
+    reason: ClassVar[str] = "ACCOUNT_DEACTIVATED"
+
+    def __init__(
+        self,
+        message: str = "Your account has been deactivated. "
+        "Contact your company's admin to have it reactivated.",
+    ) -> None:
+        super().__init__(message)
+
+    def extensions(self) -> dict[str, object]:
+        return {**super().extensions(), "reason": self.reason}
 
 
 class NotFound(LLPError):

@@ -20,7 +20,7 @@ from typing import TypeAlias
 
 from tortoise.queryset import QuerySet
 
-from llp_gql.errors import Forbidden, NotFound, Unauthenticated
+from llp_gql.errors import AccountDeactivated, Forbidden, NotFound, Unauthenticated
 from llp_gql.models import (
     AccountType,
     AuditEvent,
@@ -55,9 +55,17 @@ def is_staff(viewer: Viewer) -> bool:
     return viewer is not None and viewer.role == Role.STAFF
 
 
+def is_active(user: User) -> bool:
+    """Not deactivated: a person who left their company is not active (DESIGN.md 3)."""
+    return user.deactivated_at is None
+
+
 def is_company_admin(viewer: Viewer, company_id: int | None = None) -> bool:
-    """An admin of some company, or of ``company_id`` when given."""
+    """An active admin of some company, or of ``company_id`` when given. A deactivated
+    admin cannot sign in at all; refusing them here too is defence in depth."""
     if viewer is None or viewer.role != Role.COMPANY_ADMIN or viewer.company_id is None:
+        return False
+    if not is_active(viewer):
         return False
     return company_id is None or viewer.company_id == company_id
 
@@ -150,8 +158,8 @@ def may_view_enrollment(viewer: Viewer, enrollment: Enrollment) -> bool:
 
 
 def may_make_progress(viewer: Viewer, enrollment: Enrollment) -> bool:
-    """Only the learner moves through their own lessons."""
-    return viewer is not None and enrollment.learner_id == viewer.id
+    """Only the learner moves through their own lessons, while active."""
+    return viewer is not None and enrollment.learner_id == viewer.id and is_active(viewer)
 
 
 def may_manage_enrollment(viewer: Viewer, enrollment: Enrollment) -> bool:
@@ -216,6 +224,8 @@ async def access_enrollment(viewer: Viewer, enrollment_id: int) -> Enrollment:
 async def access_enrollment_for_progress(viewer: Viewer, enrollment_id: int) -> Enrollment:
     """The learner's own enrollment; others who may see it get FORBIDDEN."""
     enrollment = await access_enrollment(viewer, enrollment_id)
+    if viewer is not None and not is_active(viewer):
+        raise AccountDeactivated()
     if not may_make_progress(viewer, enrollment):
         raise Forbidden("Only the learner can make progress in this enrollment.")
     return enrollment
@@ -276,6 +286,34 @@ async def access_employee(viewer: Viewer, user_id: int) -> User:
     admin = require_user(viewer)
     user = await User.get_or_none(id=user_id)
     if user is None or user.company_id is None or not may_manage_company(admin, user.company_id):
+        raise NotFound("User")
+    return user
+
+
+async def access_employee_to_manage(viewer: Viewer, user_id: int) -> User:
+    """A member of the company the viewer administers, to deactivate, reactivate, promote
+    or demote: FORBIDDEN for a viewer who administers no company, NOT_FOUND alike for
+    a missing id and another company's person."""
+    _ = await access_own_company(viewer)
+    return await access_employee(viewer, user_id)
+
+
+def may_rename_user(viewer: Viewer, user: User) -> bool:
+    """Anyone renames themselves; a company admin renames the people of their company.
+    Staff do not rename others (support is read-only)."""
+    if viewer is None:
+        return False
+    if viewer.id == user.id:
+        return True
+    return user.company_id is not None and is_company_admin(viewer, user.company_id)
+
+
+async def access_user_to_rename(viewer: Viewer, user_id: int) -> User:
+    """Oneself, or a person of the company the viewer administers; NOT_FOUND alike for
+    a missing id and anyone else."""
+    actor = require_user(viewer)
+    user = await User.get_or_none(id=user_id)
+    if user is None or not may_rename_user(actor, user):
         raise NotFound("User")
     return user
 

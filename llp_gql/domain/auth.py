@@ -18,7 +18,7 @@ from llp_gql.domain import access, audit, ratelimit
 from llp_gql.domain.accounts import check_password, clean_email
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.passwords import check_password_rules, hash_password_async
-from llp_gql.errors import Unauthenticated, ValidationFailed
+from llp_gql.errors import AccountDeactivated, Unauthenticated, ValidationFailed
 from llp_gql.models import AuthToken, User
 from llp_gql.settings import Settings
 
@@ -95,10 +95,14 @@ async def login(
     # or the person been removed, since it was read. The token is issued only against
     # the hash just checked, with the person's row locked (PostgreSQL) so that a
     # change either sees this token and ends it, or comes first and refuses it.
+    # Deactivation takes the same lock (membership.deactivate_employee).
     async with in_transaction() as connection:
         current = await User.filter(id=user.id).select_for_update().using_db(connection).first()
         if current is None or current.password_hash != user.password_hash:
             raise Unauthenticated(BAD_LOGIN)
+        if current.deactivated_at is not None:
+            # Only after the right password: a guesser learns nothing from it.
+            raise AccountDeactivated()
         return await issue_token(
             user, settings=settings, kind=kind, clock=clock, connection=connection
         )
@@ -131,11 +135,15 @@ async def issue_token(
 async def authenticate(
     token: str | None, *, kind: str | None = None, clock: Clock = utcnow
 ) -> tuple[User, AuthToken] | None:
-    """The user behind a token, or None for a missing, unknown or expired one."""
+    """The user behind a token, or None for a missing, unknown or expired one, and for
+    a deactivated person's (deactivation deletes their tokens; this check, free since
+    the person is loaded anyway, is the defence in depth)."""
     if not token or len(token) > 200:
         return None
     row = await AuthToken.get_or_none(token_hash=_digest(token)).select_related("user")
     if row is None or row.expires_at <= clock() or (kind is not None and row.kind != kind):
+        return None
+    if row.user.deactivated_at is not None:
         return None
     return row.user, row
 

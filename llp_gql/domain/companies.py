@@ -29,6 +29,20 @@ def matching_people(query: QuerySet[User], search: str) -> QuerySet[User]:
     return query.filter(Q(name__icontains=search) | Q(email__icontains=search))
 
 
+# Which people a list shows: everyone (leavers marked), only the active, only leavers.
+ALL, ACTIVE, LEFT = "all", "active", "left"
+MEMBERSHIP_FILTERS = (ALL, ACTIVE, LEFT)
+
+
+def with_membership(query: QuerySet[User], which: str) -> QuerySet[User]:
+    """Narrow people to the active ones (ACTIVE), the deactivated (LEFT), or not (ALL)."""
+    if which == ACTIVE:
+        return query.filter(deactivated_at__isnull=True)
+    if which == LEFT:
+        return query.filter(deactivated_at__isnull=False)
+    return query
+
+
 # -- the dashboard -----------------------------------------------------------------------
 
 
@@ -159,16 +173,28 @@ class Employees:
 
 
 async def employees(
-    viewer: access.Viewer, search: str, page: int, size: int, *, group_id: int | None = None
+    viewer: access.Viewer,
+    search: str,
+    page: int,
+    size: int,
+    *,
+    group_id: int | None = None,
+    which: str = ALL,
 ) -> Employees:
     """One page of the admin's company members (by name), each with their enrollments
     and completions; paged in SQL. ``group_id`` (already access-checked, see
-    ``groups.group_of``) keeps the members of that group."""
+    ``groups.group_of``) keeps the members of that group; ``which``: ALL, ACTIVE or
+    LEFT (see with_membership)."""
     company = await access.access_own_company(viewer)
     members = access.visible_users(viewer).filter(company_id=company.id)
     if group_id is not None:
         members = members.filter(group_id=group_id)
-    found = await fetch_page(matching_people(members, search), page, size, order_by=("name", "id"))
+    found = await fetch_page(
+        with_membership(matching_people(members, search), which),
+        page,
+        size,
+        order_by=("name", "id"),
+    )
     rows = await Enrollment.filter(learner_id__in=[p.id for p in found.items]).values(
         "learner_id", "completed_at"
     )

@@ -120,6 +120,7 @@ async def assign_course(
     learners = {u.id: u for u in await User.filter(id__in=unique_ids, company_id=company.id)}
     if len(learners) != len(unique_ids):
         raise NotFound("User")
+    _refuse_leavers([u for u in learners.values() if u.deactivated_at is not None])
     result: list[Enrollment] = []
     async with in_transaction() as connection:
         order = await _with_group_members(
@@ -131,6 +132,7 @@ async def assign_course(
                 field="groupIds",
                 limit="ASSIGN_TOTAL",
             )
+        order = await _still_active(order, set(unique_ids), learners, connection)
         existing = {
             e.learner_id: e
             for e in await Enrollment.filter(course_id=course.id, learner_id__in=order).using_db(
@@ -176,6 +178,32 @@ async def assign_course(
                 )
             result.append(enrollment)
     return result
+
+
+def _refuse_leavers(left: list[User]) -> None:
+    if left:
+        raise ValidationFailed(
+            f"{', '.join(sorted(u.name for u in left))} left the company (deactivated): no "
+            "new course reaches them. Reactivate them first.",
+            field="userIds",
+        )
+
+
+async def _still_active(
+    order: list[int], named: set[int], learners: dict[int, User], connection: BaseDBAsyncClient
+) -> list[int]:
+    """Inside the assigning transaction, with the people's rows locked (PostgreSQL): a
+    deactivation that committed since the first read refuses a person named by id, and
+    drops a group member (deactivation takes the same row lock, so it waits for us)."""
+    rows = (
+        await User.filter(id__in=order, deactivated_at__isnull=True)
+        .select_for_update()
+        .using_db(connection)
+        .only("id")
+    )
+    active = {row.id for row in rows}
+    _refuse_leavers([learners[i] for i in order if i in named and i not in active])
+    return [i for i in order if i in active]
 
 
 async def _with_group_members(
@@ -298,7 +326,10 @@ async def assign_choices(
         .filter(status=CourseStatus.PUBLISHED)
         .order_by("title", "id")
     )
-    members = access.visible_users(viewer).filter(company_id=company.id)
+    # People who left get no new course: the form does not offer them.
+    members = access.visible_users(viewer).filter(
+        company_id=company.id, deactivated_at__isnull=True
+    )
     group = await group_of(viewer, group_id)
     if group is not None:
         members = members.filter(group_id=group.id)

@@ -10,6 +10,10 @@ the client holds its lock for the whole transaction).
 
 Several enrollments are locked in id order, so two removals can never wait on
 each other in a cycle.
+
+People and companies have their locks too (``lock_company``, ``lock_user``): the
+membership changes take the company first, then the person; login takes only the
+person. The order is the same everywhere, so no two of them wait in a cycle.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Iterable
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from llp_gql.errors import NotFound
-from llp_gql.models import Enrollment
+from llp_gql.models import Company, Enrollment, User
 
 
 async def lock_enrollments(ids: Iterable[int], connection: BaseDBAsyncClient) -> list[Enrollment]:
@@ -42,3 +46,17 @@ async def lock_enrollment(enrollment_id: int, connection: BaseDBAsyncClient) -> 
     if not locked:
         raise NotFound("Enrollment")
     return locked[0]
+
+
+async def lock_company(company_id: int, connection: BaseDBAsyncClient) -> None:
+    """Lock a company row: who its admins are is decided under this lock (deactivating,
+    promoting, demoting), so two admins demoting each other cannot leave none. Taken
+    before any user row of the company, always."""
+    _ = await Company.filter(id=company_id).select_for_update().using_db(connection).first()
+
+
+async def lock_user(user_id: int, connection: BaseDBAsyncClient) -> User | None:
+    """Lock a person's row and read it afresh (None when removed meanwhile). Login
+    takes the same lock before issuing a token, so a deactivation either comes first
+    and refuses it, or sees the token and ends it."""
+    return await User.filter(id=user_id).select_for_update().using_db(connection).first()

@@ -14,7 +14,7 @@ from tortoise.expressions import Subquery
 
 from llp_gql.domain import access, progress, quizzes
 from llp_gql.domain.clock import utcnow
-from llp_gql.domain.companies import matching_people
+from llp_gql.domain.companies import ALL, matching_people, with_membership
 from llp_gql.domain.deadlines import is_overdue, with_overdue
 from llp_gql.domain.paging import Page, fetch_page
 from llp_gql.domain.state import EnrollmentState
@@ -40,13 +40,15 @@ async def progress_matrix(
     *,
     group_id: int | None = None,
     overdue_only: bool = False,
+    which: str = ALL,
     now: datetime | None = None,
 ) -> Matrix:
     """One page of the admin's company members (by name) against every course the
     company assigned; a cell per enrollment with its state. Paged in SQL.
 
     ``group_id`` (access-checked by ``groups.group_of``) keeps that group's members;
-    ``overdue_only`` keeps the people with at least one overdue assignment at ``now``."""
+    ``overdue_only`` keeps the people with at least one overdue assignment at ``now``.
+    People who left stay in it (``which`` narrows: see companies.with_membership)."""
     company = await access.access_own_company(viewer)
     moment = now or utcnow()
     members = access.visible_users(viewer).filter(company_id=company.id)
@@ -55,7 +57,12 @@ async def progress_matrix(
     if overdue_only:
         late = with_overdue(Enrollment.filter(company_id=company.id), True, moment)
         members = members.filter(id__in=Subquery(late.values("learner_id")))
-    people = await fetch_page(matching_people(members, search), page, size, order_by=("name", "id"))
+    people = await fetch_page(
+        with_membership(matching_people(members, search), which),
+        page,
+        size,
+        order_by=("name", "id"),
+    )
     assigned = Enrollment.filter(company_id=company.id)
     course_ids = {row["course_id"] for row in await assigned.values("course_id")}
     courses = await Course.filter(id__in=course_ids).order_by("title", "id")

@@ -73,7 +73,8 @@ async def request_reset(
         message="Too many password reset requests for this email; wait a minute.",
     )
     user = await User.get_or_none(email=address)
-    if user is None:
+    # A person who left their company gets no mail: their access is their admin's call.
+    if user is None or user.deactivated_at is not None:
         return
     recent = await PasswordResetToken.filter(
         user_id=user.id, created_at__gt=now - timedelta(hours=1)
@@ -157,7 +158,9 @@ async def reset_password(
                 "This reset link has been used already; ask for a new one.", reason="USED"
             )
         user = await User.filter(id=row.user_id).using_db(connection).first()
-        if user is None:  # removed meanwhile (its links would be gone too): as unknown
+        # Removed meanwhile (its links would be gone too), or deactivated (its links were
+        # spent then; a link made in the same instant still opens nothing): as unknown.
+        if user is None or user.deactivated_at is not None:
             raise InvalidResetToken("This reset link is not valid.", reason="UNKNOWN")
         # Every other pending link of the person dies with this one.
         _ = await (

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from llp_gql.domain import accounts, auth, password_reset
+from llp_gql.domain import accounts, auth, membership, password_reset
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.context import Info
 from llp_gql.schema.ids import decode_id
@@ -213,3 +213,47 @@ async def create_company(
         info.context.viewer, name, admin_email, admin_name, admin_password
     )
     return CompanyType.from_model(row)
+
+
+UserId = Annotated[strawberry.ID, strawberry.argument(description="The person (User.id).")]
+
+
+async def deactivate_employee(info: Info, user_id: UserId) -> UserType:
+    context = info.context
+    row = await membership.deactivate_employee(
+        context.viewer, decode_id("User", user_id), clock=context.clock
+    )
+    return UserType.from_model(row)
+
+
+async def reactivate_employee(info: Info, user_id: UserId) -> UserType:
+    context = info.context
+    row = await membership.reactivate_employee(
+        context.viewer, decode_id("User", user_id), clock=context.clock
+    )
+    return UserType.from_model(row)
+
+
+async def set_company_admin(
+    info: Info,
+    user_id: UserId,
+    is_admin: Annotated[
+        bool,
+        strawberry.argument(
+            description="true: make the person a company admin; false: take the role away."
+        ),
+    ],
+) -> UserType:
+    context = info.context
+    row = await membership.set_company_admin(
+        context.viewer, decode_id("User", user_id), is_admin, clock=context.clock
+    )
+    return UserType.from_model(row)
+
+
+async def rename_user(info: Info, user_id: UserId, name: Name) -> UserType:
+    context = info.context
+    row = await membership.rename_user(
+        context.viewer, decode_id("User", user_id), name, clock=context.clock
+    )
+    return UserType.from_model(row)

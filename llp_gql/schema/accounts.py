@@ -65,15 +65,29 @@ class CompanyType:
     @strawberry.field(
         permission_classes=[CanManageCompany],
         description="Everyone in the company, admins included, oldest account first, "
-        "optionally of one group. For this company's admins; FORBIDDEN for everyone else.",
+        "optionally of one group; people who left (deactivated) too, unless `active` says "
+        "otherwise. For this company's admins; FORBIDDEN for everyone else.",
     )
     async def employees(
-        self, info: Info, first: First = None, after: After = None, group_id: GroupFilter = None
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        group_id: GroupFilter = None,
+        active: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only active people; false: only those who left "
+                "(deactivated); null or absent: everyone."
+            ),
+        ] = None,
     ) -> Connection[UserType]:
         query = User.filter(company_id=self.pk)
         group_pk = await _group_pk(info, group_id)
         if group_pk is not None:
             query = query.filter(group_id=group_pk)
+        if active is not None:
+            query = query.filter(deactivated_at__isnull=active)
         users = await paginate(
             query,
             first=first,
@@ -156,6 +170,14 @@ class UserType:
     )
     account_type: AccountType = strawberry.field(description="Individual or employee of a company.")
     role: Role = strawberry.field(description="Learner, company admin or staff.")
+    is_active: bool = strawberry.field(
+        description="False once a company admin deactivated the person (they left the "
+        "company): no sign-in, no new assignment, while their enrollments and certificates "
+        "stay with the company. True otherwise."
+    )
+    deactivated_at: datetime | None = strawberry.field(
+        description="When the person was deactivated; null while active."
+    )
     company_pk: strawberry.Private[int | None]
     group_pk: strawberry.Private[int | None]
 
@@ -167,6 +189,8 @@ class UserType:
             name=row.name,
             account_type=row.account_type,
             role=row.role,
+            is_active=row.deactivated_at is None,
+            deactivated_at=row.deactivated_at,
             company_pk=row.company_id,
             group_pk=row.group_id,
         )

@@ -254,6 +254,43 @@ class Mutation:
         "NOT_FOUND for anyone who is not an employee of your company; VALIDATION for "
         "yourself (ask another admin)." + _LOGGED_IN,
     )
+    deactivate_employee: UserType = strawberry.mutation(
+        resolver=account_resolvers.deactivate_employee,
+        permission_classes=authenticated,
+        description="A person of your company left: they can no longer sign in (every "
+        "session and API token ends at once, pending password and invitation links are "
+        "spent), get no new assignment and make no progress; their enrollments, progress "
+        "and certificates stay with the company (listed, exported, downloadable by its "
+        "admins). Audited. Deactivating a deactivated person changes nothing. Company admins "
+        "only (FORBIDDEN for others); NOT_FOUND for anyone not of your company; VALIDATION "
+        "for yourself (ask another admin); CONFLICT for the last active admin." + _LOGGED_IN,
+    )
+    reactivate_employee: UserType = strawberry.mutation(
+        resolver=account_resolvers.reactivate_employee,
+        permission_classes=authenticated,
+        description="Give a deactivated person of your company access again: they sign in "
+        "with their old password and keep their role. Audited. Reactivating an active person "
+        "changes nothing. Company admins only (FORBIDDEN for others); NOT_FOUND for anyone "
+        "not of your company." + _LOGGED_IN,
+    )
+    set_company_admin: UserType = strawberry.mutation(
+        resolver=account_resolvers.set_company_admin,
+        permission_classes=authenticated,
+        description="Make a person of your company a company admin (isAdmin: true) or take "
+        "the role away (false; yourself included). The role is checked on every request, so "
+        "it takes effect at once. Audited. Company admins only (FORBIDDEN for others); "
+        "NOT_FOUND for anyone not of your company; VALIDATION to promote a deactivated "
+        "person; CONFLICT when it would leave the company without an active admin, also "
+        "when two admins demote each other at the same moment." + _LOGGED_IN,
+    )
+    rename_user: UserType = strawberry.mutation(
+        resolver=account_resolvers.rename_user,
+        permission_classes=authenticated,
+        description="Correct a person's name: anyone their own, company admins those of "
+        "their company's people. Certificates already issued keep the name printed on them; "
+        "new ones carry the new name. Audited (without the names). VALIDATION (field name) "
+        "for a name the rules refuse; NOT_FOUND for anyone else." + _LOGGED_IN,
+    )
     delete_my_account: bool = strawberry.mutation(
         resolver=account_resolvers.delete_my_account,
         permission_classes=authenticated,

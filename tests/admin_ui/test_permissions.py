@@ -89,6 +89,17 @@ CASES = [
     get(
         "employee-remove", lambda s: f"/admin/employees/{s.world.employee_x.id}/remove", own_only()
     ),
+    get(
+        "employee-deactivate",
+        lambda s: f"/admin/employees/{s.world.employee_x.id}/deactivate",
+        own_only(),
+    ),
+    get("employee-admin", lambda s: f"/admin/employees/{s.world.employee_x.id}/admin", own_only()),
+    get(
+        "employee-rename",
+        lambda s: f"/admin/employees/{s.world.employee_x.id}/rename",
+        own_only(),
+    ),
     get("assign", lambda s: f"/admin/assign?course={s.world.course.course.id}", ADMINS),
     get("progress", lambda s: "/admin/progress", ADMINS),
     get("enrollment", lambda s: f"/admin/enrollments/{s.done_x.id}", {**own_only(), "staff": 200}),
@@ -148,6 +159,30 @@ CASES = [
         "employee-remove",
         lambda s: f"/admin/employees/{s.world.employee_x.id}/remove",
         own_only(303),
+    ),
+    post(
+        "employee-deactivate",
+        lambda s: f"/admin/employees/{s.world.employee_x.id}/deactivate",
+        own_only(303),
+    ),
+    post(
+        # reactivating an active person changes nothing: the answer is what is checked
+        "employee-reactivate",
+        lambda s: f"/admin/employees/{s.world.employee_x.id}/reactivate",
+        own_only(303),
+        changes=False,
+    ),
+    post(
+        "employee-admin",
+        lambda s: f"/admin/employees/{s.world.employee_x.id}/admin",
+        own_only(303),
+        lambda s: {"is_admin": "1"},
+    ),
+    post(
+        "employee-rename",
+        lambda s: f"/admin/employees/{s.world.employee_x.id}/rename",
+        own_only(303),
+        lambda s: {"name": "Emma Renamed"},
     ),
     post(
         "assign",
@@ -218,6 +253,12 @@ CASES = [
             "new_password": "a brand new passphrase",
             "confirm_password": "a brand new passphrase",
         },
+    ),
+    post(
+        "account-name",
+        lambda s: "/admin/account/name",
+        {"admin_x": 303, "admin_y": 303, "staff": 303},
+        lambda s: {"name": "A New Name"},
     ),
     post(
         "account-logout-everywhere",
