@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from llp_gql.domain import access, audit, ratelimit
 from llp_gql.domain.certificates import withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.invitations import PENDING
 from llp_gql.domain.locks import lock_enrollments
 from llp_gql.domain.passwords import (
     check_password_rules,
@@ -55,8 +56,11 @@ def clean_name(name: str, field: str = "name") -> str:
 
 async def check_password(user: User | None, password: str) -> bool:
     """Same work whether or not the user exists (see passwords.verify_password), in the
-    process's bounded hashing pool."""
-    return await verify_password_async(user.password_hash if user else None, password)
+    process's bounded hashing pool. An invited person who has not set a password yet
+    (``invitations.PENDING``) is checked like an unknown email: against the dummy hash,
+    so a login is refused with the same words, code and cost as a wrong password."""
+    known = user is not None and user.password_hash != PENDING
+    return await verify_password_async(user.password_hash if known and user else None, password)
 
 
 @dataclass(frozen=True, slots=True)
