@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from llp_gql.domain.invitations import is_pending
 from llp_gql.domain.state import with_status
 from llp_gql.models import Company, Enrollment, User
 from llp_gql.schema.context import Info
@@ -113,6 +114,10 @@ class UserType:
     )
     account_type: AccountType = strawberry.field(description="Individual or employee of a company.")
     role: Role = strawberry.field(description="Learner, company admin or staff.")
+    invitation_pending: bool = strawberry.field(
+        description="True while the person was invited and has not yet chosen a password "
+        "through the mailed link (they cannot sign in until then); see resendInvitation."
+    )
     company_pk: strawberry.Private[int | None]
 
     @classmethod
@@ -123,6 +128,7 @@ class UserType:
             name=row.name,
             account_type=row.account_type,
             role=row.role,
+            invitation_pending=is_pending(row),
             company_pk=row.company_id,
         )
 

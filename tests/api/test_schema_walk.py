@@ -81,7 +81,7 @@ OPEN_FIELDS: dict[str, str] = {
     ),
     **_open(
         "User",
-        "id email name accountType role company",
+        "id email name accountType role company invitationPending",
         "the viewer, people in an enrollment they may see, or their company's employees",
     ),
     **_open("AuthPayload", "token expiresAt user", "returned to the one who just logged in"),

@@ -15,7 +15,7 @@ from tests.gql import fails
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
 # The password of the dummy hash every refused login is verified against.
-DUMMY_PASSWORD = "not-a-real-password-but-same-cost"  # noqa: S105 - the dummy's, public
+DUMMY_PASSWORD = "not-a-real-password-but-same-cost"
 
 
 async def _pending(email: str) -> User:
