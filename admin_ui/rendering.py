@@ -97,6 +97,10 @@ NOTICES = {
     "duplicated": "This draft is a copy of the course; change it, then publish it.",
     "archived": "The course is archived: no new assignments, learners in it go on.",
     "logged-out": "You are logged out.",
+    "password-set": "Your new password is set, and every session was signed out. Log in.",
+    "invitation-accepted": "Welcome! Your password is set. Log in with your email and it.",
+    "invitation-sent": "The invitation was sent. It stays pending until they choose a password.",
+    "invitation-resent": "A new invitation link was sent.",
     "password-changed": (
         "Your password was changed. All your other sessions and API tokens were signed "
         "out; this one stays."

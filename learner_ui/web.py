@@ -97,6 +97,7 @@ NOTICES = {
     "enrolled": "You are enrolled. Start with the first lesson.",
     "password-changed": "Your password was changed. Your other sessions were signed out.",
     "password-set": "Your new password is set, and every session was signed out. Sign in.",
+    "invitation-accepted": "Welcome! Your password is set. Sign in with your email and it.",
 }
 
 

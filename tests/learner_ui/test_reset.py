@@ -117,8 +117,13 @@ async def test_the_mailed_link_sets_a_new_password_and_ends_every_session(
     assert not await AuthToken.exists(user_id=world.individual_a.id)
     user = await User.get(id=world.individual_a.id)
     assert user.password_hash != world.individual_a.password_hash
-    # and the link cannot be used twice
+    # and the link cannot be used twice: opening it says so at once (no form) ...
     page = await client.get(f"/learn/reset?token={token}")
+    assert page.status_code == 400
+    assert "This link has been used." in page.text
+    assert 'name="password"' not in page.text
+    # ... and a form posted anyway is refused alike
+    page = await client.get("/learn/forgot")
     again = await client.post(
         "/learn/reset",
         data={
@@ -137,6 +142,9 @@ async def test_a_made_up_link_or_a_forged_form_changes_nothing(
     client: httpx.AsyncClient, world: World
 ) -> None:
     page = await client.get("/learn/reset?token=made-up")
+    assert page.status_code == 400
+    assert "This link is not valid." in page.text
+    page = await client.get("/learn/forgot")  # a form token for the post
     bad = await client.post(
         "/learn/reset",
         data={
