@@ -1,4 +1,4 @@
-"""Company Admin pages about people: the employee list, create, remove, assign courses."""
+"""Company Admin pages about people: the employee list, invite, resend, remove, assign."""
 
 from __future__ import annotations
 
@@ -6,14 +6,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
-from llp_gql.domain import access, accounts, companies, enrollments, matrix
-from llp_gql.domain.passwords import check_password_rules
+from llp_gql.domain import (
+    access,
+    accounts,
+    companies,
+    enrollments,
+    groups,
+    invitations,
+    inviting,
+    matrix,
+)
 from llp_gql.errors import LLPError, NotFound, ValidationFailed
 
 PAGE_SIZE = 20
 MAX_QUERY = 100
 ASSIGN_LIST_LIMIT = 500
-EMPLOYEE_FIELDS = {"name", "email", "password"}
+EMPLOYEE_FIELDS = {"name", "email", "group"}
 
 
 def search_term(request: Request) -> str:
@@ -30,6 +38,9 @@ async def employee_list(request: Request, user: access.Actor) -> Response:
         {
             "company": found.company,
             "people": [(row.person, row.assigned, row.completed) for row in found.page.items],
+            "pending": {
+                row.person.id for row in found.page.items if invitations.is_pending(row.person)
+            },
             "q": q,
             "pager": paging.pager(request, found.page),
             "company_size": found.company_size,
@@ -37,16 +48,15 @@ async def employee_list(request: Request, user: access.Actor) -> Response:
     )
 
 
-def _check_employee_fields(email: str, name: str, password: str) -> dict[str, str]:
+def _check_employee_fields(email: str, name: str) -> dict[str, str]:
     """Every field's problem at once (the domain stops at the first)."""
     errors: dict[str, str] = {}
     for field, check in (
         ("name", lambda: accounts.clean_name(name)),
         ("email", lambda: accounts.clean_email(email)),
-        ("password", lambda: check_password_rules(password)),
     ):
         try:
-            check()
+            _ = check()
         except ValidationFailed as exc:
             errors[field] = exc.message
     return errors
@@ -54,38 +64,59 @@ def _check_employee_fields(email: str, name: str, password: str) -> dict[str, st
 
 @web.page(web.company_admin)
 async def employee_new(request: Request, user: access.Actor) -> Response:
+    """Invite an employee: they get a mail and choose their own password (no password
+    field here: an admin never chooses or sees one)."""
     company = await access.access_own_company(user)
+    choices = await groups.list_groups(user)
     if request.method == "GET":
         return rendering.render(
-            request, "employee_new.html", {"company": company, "values": {}, "errors": {}}
+            request,
+            "employee_new.html",
+            {"company": company, "groups": choices, "values": {}, "errors": {}},
         )
     form = await forms.read_form(request)
     values = {
         "name": forms.text(form, "name", limit=1000),
         "email": forms.text(form, "email", limit=1000),
+        "group": forms.text(form, "group", limit=20),
     }
-    password = forms.text(form, "password", limit=1000)
-    errors = _check_employee_fields(values["email"], values["name"], password)
+    errors = _check_employee_fields(values["email"], values["name"])
+    group_id = forms.int_or_none(values["group"]) if values["group"] else None
+    if values["group"] and group_id is None:
+        errors["group"] = "Choose one of your groups."
     if not errors:
+        settings = app_state.settings_of(request)
         try:
-            created = await accounts.create_employee(
-                user, values["email"], values["name"], password
+            invited = await inviting.invite_employee(
+                user,
+                values["email"],
+                values["name"],
+                group_id,
+                settings=settings,
+                clock=app_state.clock_of(request),
             )
+        except NotFound:
+            errors = {"group": "Choose one of your groups."}
         except LLPError as exc:
             errors = forms.errors_of(exc, EMPLOYEE_FIELDS)
         else:
-            return rendering.redirect(f"/admin/employees/{created.id}?done=employee-created")
+            return rendering.redirect(f"/admin/employees/{invited.id}?done=invitation-sent")
     return rendering.render(
         request,
         "employee_new.html",
-        {"company": company, "values": values, "errors": errors},
+        {"company": company, "groups": choices, "values": values, "errors": errors},
         status=422,
     )
 
 
-@web.page(web.company_admin)
-async def employee_detail(request: Request, user: access.Actor) -> Response:
-    person = await access.access_employee(user, request.path_params["user_id"])
+async def _employee_page(
+    request: Request,
+    user: access.Actor,
+    person: access.Actor,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     return rendering.render(
         request,
         "employee.html",
@@ -93,8 +124,37 @@ async def employee_detail(request: Request, user: access.Actor) -> Response:
             "person": person,
             "rows": await matrix.learner_enrollments(user, person),
             "is_self": person.id == user.id,
+            "pending": invitations.is_pending(person),
+            "error": error,
         },
+        status=status,
     )
+
+
+@web.page(web.company_admin)
+async def employee_detail(request: Request, user: access.Actor) -> Response:
+    person = await access.access_employee(user, request.path_params["user_id"])
+    return await _employee_page(request, user, person)
+
+
+@web.page(web.company_admin)
+async def invitation_resend(request: Request, user: access.Actor) -> Response:
+    """ "Resend invitation" (POST): a fresh link by mail, back to where the button was."""
+    person = await access.access_employee(user, request.path_params["user_id"])
+    form = await forms.read_form(request)
+    back = "/admin/employees" if forms.text(form, "back", limit=20) == "list" else None
+    try:
+        _ = await inviting.resend_invitation(
+            user,
+            person.id,
+            settings=app_state.settings_of(request),
+            clock=app_state.clock_of(request),
+        )
+    except LLPError as exc:
+        return await _employee_page(
+            request, user, person, error=exc.message, status=exc.http_status
+        )
+    return rendering.redirect(f"{back or f'/admin/employees/{person.id}'}?done=invitation-resent")
 
 
 @web.page(web.company_admin)

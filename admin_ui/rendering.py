@@ -90,7 +90,7 @@ NOTICES = {
     "attempts-granted": "Extra attempts granted.",
     "enrollment-removed": "The assignment was removed with its progress and certificate.",
     "logo-uploaded": "The logo was uploaded. New certificates will carry it.",
-    "company-created": "The company and its first admin were created.",
+    "company-created": "The company was created and its first admin invited by email.",
     "course-created": "The draft course was created. Add lessons, then publish it.",
     "lesson-added": "The lesson was added.",
     "published": "The course is published and can be assigned.",

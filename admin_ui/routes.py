@@ -32,6 +32,7 @@ def routes() -> list[BaseRoute]:
         Route("/employees/new", employees.employee_new, methods=FORM),
         Route("/employees/{user_id:int}", employees.employee_detail, methods=GET),
         Route("/employees/{user_id:int}/remove", employees.employee_remove, methods=FORM),
+        Route("/employees/{user_id:int}/invitation", employees.invitation_resend, methods=POST),
         Route("/assign", employees.assign, methods=FORM),
         Route("/progress", matrix.progress_matrix, methods=GET),
         Route("/enrollments/{enrollment_id:int}", matrix.enrollment_detail, methods=GET),
