@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -51,12 +53,13 @@ async def employee_list(request: Request, user: access.Actor) -> Response:
 def _check_employee_fields(email: str, name: str) -> dict[str, str]:
     """Every field's problem at once (the domain stops at the first)."""
     errors: dict[str, str] = {}
-    for field, check in (
-        ("name", lambda: accounts.clean_name(name)),
-        ("email", lambda: accounts.clean_email(email)),
-    ):
+    checks: tuple[tuple[str, Callable[[str], str], str], ...] = (
+        ("name", accounts.clean_name, name),
+        ("email", accounts.clean_email, email),
+    )
+    for field, check, value in checks:
         try:
-            _ = check()
+            _ = check(value)
         except ValidationFailed as exc:
             errors[field] = exc.message
     return errors

@@ -5,6 +5,8 @@ Course authoring lives in ``authoring``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -37,13 +39,14 @@ async def company_list(request: Request, user: access.Actor) -> Response:
 
 def _check_company_fields(values: dict[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for field, check in (
-        ("name", lambda: accounts.clean_name(values["name"])),
-        ("admin_name", lambda: accounts.clean_name(values["admin_name"])),
-        ("admin_email", lambda: accounts.clean_email(values["admin_email"])),
-    ):
+    checks: tuple[tuple[str, Callable[[str], str]], ...] = (
+        ("name", accounts.clean_name),
+        ("admin_name", accounts.clean_name),
+        ("admin_email", accounts.clean_email),
+    )
+    for field, check in checks:
         try:
-            check()
+            _ = check(values[field])
         except ValidationFailed as exc:
             errors[field] = exc.message
     return errors

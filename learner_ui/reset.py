@@ -23,12 +23,12 @@ from learner_ui.account import (
     anonymous_form,
 )
 from llp_gql.client_address import client_address
-from llp_gql.domain import access, password_reset
+from llp_gql.domain import access, invitations, password_reset
 from llp_gql.errors import InvalidResetToken, LLPError, RateLimited
 
 NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 TRY_LATER = "Too many tries in a short time. Try again in a minute."
-INVITE = password_reset.INVITE_PURPOSE
+INVITE = invitations.INVITE_PURPOSE
 # What a link that cannot be used says (its reason comes from the domain), by purpose:
 # an invitation's holder cannot ask for a new one themselves, their admin can.
 LINK_WORDS = {
