@@ -50,6 +50,11 @@ async def employee_list(request: Request, user: access.Actor) -> Response:
     )
 
 
+def valid_days(request: Request) -> int:
+    """How many days an invitation link works (LLP_INVITATION_TTL_SECONDS), for the words."""
+    return max(1, app_state.settings_of(request).invitation_ttl_seconds // 86400)
+
+
 def _check_employee_fields(email: str, name: str) -> dict[str, str]:
     """Every field's problem at once (the domain stops at the first)."""
     errors: dict[str, str] = {}
@@ -71,11 +76,12 @@ async def employee_new(request: Request, user: access.Actor) -> Response:
     field here: an admin never chooses or sees one)."""
     company = await access.access_own_company(user)
     choices = await groups.list_groups(user)
+    days = valid_days(request)
     if request.method == "GET":
         return rendering.render(
             request,
             "employee_new.html",
-            {"company": company, "groups": choices, "values": {}, "errors": {}},
+            {"company": company, "groups": choices, "values": {}, "errors": {}, "days": days},
         )
     form = await forms.read_form(request)
     values = {
@@ -107,7 +113,7 @@ async def employee_new(request: Request, user: access.Actor) -> Response:
     return rendering.render(
         request,
         "employee_new.html",
-        {"company": company, "groups": choices, "values": values, "errors": errors},
+        {"company": company, "groups": choices, "values": values, "errors": errors, "days": days},
         status=422,
     )
 
@@ -128,6 +134,7 @@ async def _employee_page(
             "rows": await matrix.learner_enrollments(user, person),
             "is_self": person.id == user.id,
             "pending": invitations.is_pending(person),
+            "days": valid_days(request),
             "error": error,
         },
         status=status,
