@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from admin_ui import account, authoring, company, employees, export, login, matrix, staff
+from admin_ui import account, authoring, company, employees, export, login, matrix, outbox, staff
 
 GET = ["GET"]
 POST = ["POST"]
@@ -59,6 +59,8 @@ def routes() -> list[BaseRoute]:
         Route("/staff/courses/{course_id:int}/duplicate", authoring.course_duplicate, methods=POST),
         Route("/staff/courses/{course_id:int}/archive", authoring.course_archive, methods=POST),
         Route("/staff/support", staff.support, methods=GET),
+        Route("/staff/outbox", outbox.outbox_list, methods=GET),
+        Route("/staff/outbox/{mail_id:int}", outbox.outbox_mail, methods=GET),
         Route("/staff/support/users/{user_id:int}", staff.support_user, methods=GET),
         # Anything else under /admin: our own 404 page, not a bare text answer.
         Route("/{path:path}", login.not_found, methods=["GET", "POST", "HEAD"]),

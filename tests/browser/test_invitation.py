@@ -112,3 +112,38 @@ def test_an_invited_employee_chooses_a_password_from_the_mail_and_signs_in(
     alert = page.get_by_role("alert").inner_text()
     assert "invitation has been used" in alert
     assert serious_violations(page, live_server.base_url) == []
+
+
+def test_staff_read_a_mail_in_the_outbox_and_its_link_works(
+    page: Any, live_server: LiveServer
+) -> None:
+    # given a mail kept in the outbox (as without an SMTP server)
+    async def keep_mail() -> int:
+        from llp_gql.domain.clock import utcnow
+        from llp_gql.models import OutboxMail
+
+        mail = await OutboxMail.create(
+            message_id="<outbox-browser@llp.example>",
+            recipient="someone@acme.example",
+            subject="You are invited to LLP certificates",
+            text="Hello Someone,\n\nAcme Corp has invited you.\n\n"
+            f"{live_server.base_url}/learn/reset?token=not-a-real-one&kind=invite\n",
+            html="<p>Hello</p>",
+            created_at=utcnow(),
+        )
+        return mail.id
+
+    mail_id = live_server.run(keep_mail)
+    serve_axe(page, live_server.base_url)
+    log_in(page, live_server, "staff@llp.example")
+    nav(page, "Outbox").click()
+    assert page.url.endswith("/admin/staff/outbox")
+    assert serious_violations(page, live_server.base_url) == []
+    _shoot_both(page, "admin-outbox")
+    page.get_by_role("link", name="You are invited to LLP certificates").first.click()
+    assert page.url.endswith(f"/admin/staff/outbox/{mail_id}")
+    assert serious_violations(page, live_server.base_url) == []
+    _shoot_both(page, "admin-outbox-mail")
+    # the link in the text is a real link to the welcome page
+    page.locator("pre.mail-text a").click()
+    page.get_by_role("heading", name="Welcome, choose your password").wait_for()
