@@ -143,12 +143,14 @@ class Mutation:
     )
     set_password: bool = strawberry.mutation(
         resolver=account_resolvers.set_password,
-        description="Set a new password with the token of a reset link (requestPasswordReset). "
+        description="Set a new password with the token of a reset link (requestPasswordReset) "
+        "or set the first one with an invitation's (inviteEmployee). "
         "Public. The link is spent, with any other pending link of the account, and every "
         "session and API token of the account ends: log in again with the new password. "
-        "VALIDATION with field token and extensions.reason UNKNOWN, USED or EXPIRED for a "
-        "link that cannot be used; VALIDATION with field password and a reason (TOO_SHORT, "
-        "TOO_LONG, COMMON) for a password the policy refuses, which leaves the link usable.",
+        "VALIDATION with field token and extensions.reason UNKNOWN, USED, EXPIRED or "
+        "DEACTIVATED for a link that cannot be used; VALIDATION with field password and a "
+        "reason (TOO_SHORT, TOO_LONG, COMMON) for a password the policy refuses, which "
+        "leaves the link usable.",
     )
     logout_everywhere: bool = strawberry.mutation(
         resolver=account_resolvers.logout_everywhere,
