@@ -73,6 +73,7 @@ async def test_every_html_route_has_the_headers(
         "course_id": str(world.course.course.id),
         "lesson_id": str(world.course.video.id),
         "code": scene.certificate_x.verification_code,
+        "mail_id": "1",
         "path": "no/such/page",
     }
     paths = [p for p in get_paths(list(app.routes)) if p not in NOT_PAGES]
