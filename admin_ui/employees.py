@@ -1,19 +1,29 @@
-"""Company Admin pages about people: the employee list, create, remove, assign courses."""
+"""Company Admin pages about people: the employee list, invite, resend, remove, assign."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
 from admin_ui.groups import group_param
-from llp_gql.domain import access, accounts, companies, groups, matrix
-from llp_gql.domain.passwords import check_password_rules
-from llp_gql.errors import LLPError, ValidationFailed
+from llp_gql.domain import (
+    access,
+    accounts,
+    companies,
+    groups,
+    invitations,
+    inviting,
+    matrix,
+)
+from llp_gql.errors import LLPError, NotFound, ValidationFailed
 
 PAGE_SIZE = 20
 MAX_QUERY = 100
-EMPLOYEE_FIELDS = {"name", "email", "password"}
+ASSIGN_LIST_LIMIT = 500
+EMPLOYEE_FIELDS = {"name", "email", "group"}
 
 
 def search_term(request: Request) -> str:
@@ -46,6 +56,9 @@ async def employee_list(request: Request, user: access.Actor) -> Response:
         {
             "company": found.company,
             "people": [(row.person, row.assigned, row.completed) for row in found.page.items],
+            "pending": {
+                row.person.id for row in found.page.items if invitations.is_pending(row.person)
+            },
             "q": q,
             "groups": all_groups,
             "group_names": {g.id: g.name for g in all_groups},
@@ -57,16 +70,21 @@ async def employee_list(request: Request, user: access.Actor) -> Response:
     )
 
 
-def _check_employee_fields(email: str, name: str, password: str) -> dict[str, str]:
+def valid_days(request: Request) -> int:
+    """How many days an invitation link works (LLP_INVITATION_TTL_SECONDS), for the words."""
+    return max(1, app_state.settings_of(request).invitation_ttl_seconds // 86400)
+
+
+def _check_employee_fields(email: str, name: str) -> dict[str, str]:
     """Every field's problem at once (the domain stops at the first)."""
     errors: dict[str, str] = {}
-    for field, check in (
-        ("name", lambda: accounts.clean_name(name)),
-        ("email", lambda: accounts.clean_email(email)),
-        ("password", lambda: check_password_rules(password)),
-    ):
+    checks: tuple[tuple[str, Callable[[str], str], str], ...] = (
+        ("name", accounts.clean_name, name),
+        ("email", accounts.clean_email, email),
+    )
+    for field, check, value in checks:
         try:
-            check()
+            _ = check(value)
         except ValidationFailed as exc:
             errors[field] = exc.message
     return errors
@@ -74,38 +92,60 @@ def _check_employee_fields(email: str, name: str, password: str) -> dict[str, st
 
 @web.page(web.company_admin)
 async def employee_new(request: Request, user: access.Actor) -> Response:
+    """Invite an employee: they get a mail and choose their own password (no password
+    field here: an admin never chooses or sees one)."""
     company = await access.access_own_company(user)
+    choices = await groups.list_groups(user)
+    days = valid_days(request)
     if request.method == "GET":
         return rendering.render(
-            request, "employee_new.html", {"company": company, "values": {}, "errors": {}}
+            request,
+            "employee_new.html",
+            {"company": company, "groups": choices, "values": {}, "errors": {}, "days": days},
         )
     form = await forms.read_form(request)
     values = {
         "name": forms.text(form, "name", limit=1000),
         "email": forms.text(form, "email", limit=1000),
+        "group": forms.text(form, "group", limit=20),
     }
-    password = forms.text(form, "password", limit=1000)
-    errors = _check_employee_fields(values["email"], values["name"], password)
+    errors = _check_employee_fields(values["email"], values["name"])
+    group_id = forms.int_or_none(values["group"]) if values["group"] else None
+    if values["group"] and group_id is None:
+        errors["group"] = "Choose one of your groups."
     if not errors:
+        settings = app_state.settings_of(request)
         try:
-            created = await accounts.create_employee(
-                user, values["email"], values["name"], password
+            invited = await inviting.invite_employee(
+                user,
+                values["email"],
+                values["name"],
+                group_id,
+                settings=settings,
+                clock=app_state.clock_of(request),
             )
+        except NotFound:
+            errors = {"group": "Choose one of your groups."}
         except LLPError as exc:
             errors = forms.errors_of(exc, EMPLOYEE_FIELDS)
         else:
-            return rendering.redirect(f"/admin/employees/{created.id}?done=employee-created")
+            return rendering.redirect(f"/admin/employees/{invited.id}?done=invitation-sent")
     return rendering.render(
         request,
         "employee_new.html",
-        {"company": company, "values": values, "errors": errors},
+        {"company": company, "groups": choices, "values": values, "errors": errors, "days": days},
         status=422,
     )
 
 
-@web.page(web.company_admin)
-async def employee_detail(request: Request, user: access.Actor) -> Response:
-    person = await access.access_employee(user, request.path_params["user_id"])
+async def _employee_page(
+    request: Request,
+    user: access.Actor,
+    person: access.Actor,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     return rendering.render(
         request,
         "employee.html",
@@ -114,8 +154,38 @@ async def employee_detail(request: Request, user: access.Actor) -> Response:
             "rows": await matrix.learner_enrollments(user, person, now=app_state.now(request)),
             "is_self": person.id == user.id,
             "groups": await groups.list_groups(user),
+            "pending": invitations.is_pending(person),
+            "days": valid_days(request),
+            "error": error,
         },
+        status=status,
     )
+
+
+@web.page(web.company_admin)
+async def employee_detail(request: Request, user: access.Actor) -> Response:
+    person = await access.access_employee(user, request.path_params["user_id"])
+    return await _employee_page(request, user, person)
+
+
+@web.page(web.company_admin)
+async def invitation_resend(request: Request, user: access.Actor) -> Response:
+    """ "Resend invitation" (POST): a fresh link by mail, back to where the button was."""
+    person = await access.access_employee(user, request.path_params["user_id"])
+    form = await forms.read_form(request)
+    back = "/admin/employees" if forms.text(form, "back", limit=20) == "list" else None
+    try:
+        _ = await inviting.resend_invitation(
+            user,
+            person.id,
+            settings=app_state.settings_of(request),
+            clock=app_state.clock_of(request),
+        )
+    except LLPError as exc:
+        return await _employee_page(
+            request, user, person, error=exc.message, status=exc.http_status
+        )
+    return rendering.redirect(f"{back or f'/admin/employees/{person.id}'}?done=invitation-resent")
 
 
 @web.page(web.company_admin)

@@ -94,7 +94,7 @@ NOTICES = {
     "attempts-granted": "Extra attempts granted.",
     "enrollment-removed": "The assignment was removed with its progress and certificate.",
     "logo-uploaded": "The logo was uploaded. New certificates will carry it.",
-    "company-created": "The company and its first admin were created.",
+    "company-created": "The company was created and its first admin invited by email.",
     "course-created": "The draft course was created. Add lessons, then publish it.",
     "lesson-added": "The lesson was added.",
     "published": "The course is published and can be assigned.",
@@ -109,6 +109,10 @@ NOTICES = {
     "admin-granted": "They are now a company admin.",
     "admin-revoked": "They are no longer a company admin.",
     "renamed": "The name was changed. Certificates already issued keep the name printed on them.",
+    "password-set": "Your new password is set, and every session was signed out. Log in.",
+    "invitation-accepted": "Welcome! Your password is set. Log in with your email and it.",
+    "invitation-sent": "The invitation was sent. It stays pending until they choose a password.",
+    "invitation-resent": "A new invitation link was sent.",
     "password-changed": (
         "Your password was changed. All your other sessions and API tokens were signed "
         "out; this one stays."

@@ -21,6 +21,7 @@ from admin_ui import (
     login,
     matrix,
     membership,
+    outbox,
     staff,
 )
 
@@ -59,6 +60,7 @@ def routes() -> list[BaseRoute]:
         Route("/employees/{user_id:int}/reactivate", membership.reactivate, methods=POST),
         Route("/employees/{user_id:int}/admin", membership.admin_role, methods=FORM),
         Route("/employees/{user_id:int}/rename", membership.rename, methods=FORM),
+        Route("/employees/{user_id:int}/invitation", employees.invitation_resend, methods=POST),
         Route("/progress", matrix.progress_matrix, methods=GET),
         Route("/enrollments/{enrollment_id:int}", matrix.enrollment_detail, methods=GET),
         Route("/enrollments/{enrollment_id:int}/attempts", matrix.grant_attempts, methods=POST),
@@ -84,6 +86,8 @@ def routes() -> list[BaseRoute]:
         Route("/staff/courses/{course_id:int}/duplicate", authoring.course_duplicate, methods=POST),
         Route("/staff/courses/{course_id:int}/archive", authoring.course_archive, methods=POST),
         Route("/staff/support", staff.support, methods=GET),
+        Route("/staff/outbox", outbox.outbox_list, methods=GET),
+        Route("/staff/outbox/{mail_id:int}", outbox.outbox_mail, methods=GET),
         Route("/staff/support/users/{user_id:int}", staff.support_user, methods=GET),
         # Anything else under /admin: our own 404 page, not a bare text answer.
         Route("/{path:path}", login.not_found, methods=["GET", "POST", "HEAD"]),

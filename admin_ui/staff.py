@@ -5,20 +5,21 @@ Course authoring lives in ``authoring``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin_ui import forms, paging, rendering, web
+from admin_ui import app_state, forms, paging, rendering, web
 from admin_ui.employees import search_term
 from llp_gql.domain import access, accounts, companies, matrix
-from llp_gql.domain.passwords import check_password_rules
 from llp_gql.errors import LLPError, ValidationFailed
 
 PAGE_SIZE = 20
 SUPPORT_RESULTS = 20
-COMPANY_FIELDS = {"name", "admin_email", "admin_name", "admin_password"}
+COMPANY_FIELDS = {"name", "admin_email", "admin_name"}
 # The domain names the admin's fields like a new user's; the form prefixes them.
-_DOMAIN_TO_FORM = {"email": "admin_email", "password": "admin_password"}
+_DOMAIN_TO_FORM = {"email": "admin_email"}
 
 
 @web.page(web.staff)
@@ -36,16 +37,16 @@ async def company_list(request: Request, user: access.Actor) -> Response:
     )
 
 
-def _check_company_fields(values: dict[str, str], password: str) -> dict[str, str]:
+def _check_company_fields(values: dict[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for field, check in (
-        ("name", lambda: accounts.clean_name(values["name"])),
-        ("admin_name", lambda: accounts.clean_name(values["admin_name"])),
-        ("admin_email", lambda: accounts.clean_email(values["admin_email"])),
-        ("admin_password", lambda: check_password_rules(password)),
-    ):
+    checks: tuple[tuple[str, Callable[[str], str]], ...] = (
+        ("name", accounts.clean_name),
+        ("admin_name", accounts.clean_name),
+        ("admin_email", accounts.clean_email),
+    )
+    for field, check in checks:
         try:
-            check()
+            _ = check(values[field])
         except ValidationFailed as exc:
             errors[field] = exc.message
     return errors
@@ -57,12 +58,16 @@ async def company_new(request: Request, user: access.Actor) -> Response:
         return rendering.render(request, "staff_company_new.html", {"values": {}, "errors": {}})
     form = await forms.read_form(request)
     values = {name: forms.text(form, name, limit=1000) for name in COMPANY_FIELDS}
-    password = values.pop("admin_password")
-    errors = _check_company_fields(values, password)
+    errors = _check_company_fields(values)
     if not errors:
         try:
+            # No password: the first admin is invited and chooses it (DESIGN.md section 2).
             _ = await accounts.create_company(
-                user, values["name"], values["admin_email"], values["admin_name"], password
+                user,
+                values["name"],
+                values["admin_email"],
+                values["admin_name"],
+                clock=app_state.clock_of(request),
             )
         except LLPError as exc:
             field = _DOMAIN_TO_FORM.get(exc.field or "", exc.field)

@@ -98,6 +98,7 @@ NOTICES = {
     "password-changed": "Your password was changed. Your other sessions were signed out.",
     "renamed": "Your name was changed. Certificates already issued keep the name printed on them.",
     "password-set": "Your new password is set, and every session was signed out. Sign in.",
+    "invitation-accepted": "Welcome! Your password is set. Sign in with your email and it.",
 }
 
 

@@ -107,11 +107,13 @@ class WeakPassword(ValidationFailed):
 
 
 class InvalidResetToken(ValidationFailed):
-    """A password-reset link that cannot be used; ``reason`` is UNKNOWN, USED or EXPIRED."""
+    """A password-reset or invitation link that cannot be used; ``reason`` is UNKNOWN,
+    USED, EXPIRED or DEACTIVATED. ``purpose`` ("reset" or "invite") words pages' texts."""
 
-    def __init__(self, message: str, *, reason: str) -> None:
+    def __init__(self, message: str, *, reason: str, purpose: str = "reset") -> None:
         super().__init__(message, field="token")
         self.reason = reason
+        self.purpose = purpose
 
     def extensions(self) -> dict[str, object]:
         return {**super().extensions(), "reason": self.reason}

@@ -213,6 +213,10 @@ class Settings:
     reset_mails_per_account_per_hour: int = 5  # beyond it, silently no mail
     # Invitations (domain/invitations.py): how long an invitation link works.
     invitation_ttl_seconds: int = 7 * 86400
+    # Invitations and resends an admin may send in an hour (people invited, resends
+    # included), and resends per invited person in an hour (domain/inviting.py).
+    invitations_per_admin_per_hour: int = 500
+    invitation_resends_per_person_per_hour: int = 3
 
     # The durable queue (domain/queue.py).
     queue_workers: int = 1  # per process; 0 = this process runs no jobs
@@ -348,6 +352,15 @@ class Settings:
             ),
             invitation_ttl_seconds=_int(
                 env, "LLP_INVITATION_TTL_SECONDS", cls.invitation_ttl_seconds, 3600
+            ),
+            invitations_per_admin_per_hour=_int(
+                env, "LLP_INVITATIONS_PER_ADMIN_PER_HOUR", cls.invitations_per_admin_per_hour, 1
+            ),
+            invitation_resends_per_person_per_hour=_int(
+                env,
+                "LLP_INVITATION_RESENDS_PER_PERSON_PER_HOUR",
+                cls.invitation_resends_per_person_per_hour,
+                1,
             ),
             queue_workers=_int(env, "LLP_QUEUE_WORKERS", 1, 0),
             queue_poll_interval_seconds=_float(env, "LLP_QUEUE_POLL_INTERVAL_SECONDS", 1.0, 0.01),

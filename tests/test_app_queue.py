@@ -59,7 +59,8 @@ async def test_the_apps_worker_sends_the_mail_to_smtp_after_commit(tmp_path: Pat
             assert answer.json() == {"data": {"requestPasswordReset": True}}
 
             async def delivered() -> bool:
-                return await Job.filter(state=JobState.DONE).count() == 1
+                # the request's job runs first and queues the mail's: wait for the mail
+                return await Job.filter(kind="mail.send", state=JobState.DONE).count() == 1
 
             await _until(delivered)
         [message] = inbox.received()

@@ -78,6 +78,11 @@ def may_create_companies(viewer: Viewer) -> bool:
     return is_staff(viewer)
 
 
+def may_read_outbox(viewer: Viewer) -> bool:
+    """The embedded outbox holds working links of everyone's mail: staff only."""
+    return is_staff(viewer)
+
+
 def may_see_answer_keys(viewer: Viewer) -> bool:
     """Which choice is correct is for course authors only."""
     return is_staff(viewer)

@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from llp_gql.domain import access, audit, ratelimit
 from llp_gql.domain.certificates import withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain.invitations import PENDING, enqueue_invitations
 from llp_gql.domain.locks import lock_enrollments
 from llp_gql.domain.passwords import (
     check_password_rules,
@@ -55,8 +56,11 @@ def clean_name(name: str, field: str = "name") -> str:
 
 async def check_password(user: User | None, password: str) -> bool:
     """Same work whether or not the user exists (see passwords.verify_password), in the
-    process's bounded hashing pool."""
-    return await verify_password_async(user.password_hash if user else None, password)
+    process's bounded hashing pool. An invited person who has not set a password yet
+    (``invitations.PENDING``) is checked like an unknown email: against the dummy hash,
+    so a login is refused with the same words, code and cost as a wrong password."""
+    known = user is not None and user.password_hash != PENDING
+    return await verify_password_async(user.password_hash if known and user else None, password)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,17 +153,31 @@ async def create_staff(email: str, name: str, password: str) -> User:
 
 
 async def create_company(
-    viewer: access.Viewer, name: str, admin_email: str, admin_name: str, admin_password: str
+    viewer: access.Viewer,
+    name: str,
+    admin_email: str,
+    admin_name: str,
+    admin_password: str | None = None,
+    *,
+    clock: Clock = utcnow,
 ) -> Company:
-    """Staff create a company together with its first admin."""
+    """Staff create a company together with its first admin, who is invited (no
+    password: they choose it through the mailed link) unless ``admin_password`` is given
+    (API clients that hand a password over themselves)."""
     actor = access.require_user(viewer)
     if not access.may_create_companies(actor):
         raise Forbidden("Only staff can create companies.")
     company_name = clean_name(name)
     if await Company.exists(name=company_name):
         raise Conflict("A company with this name already exists.", field="name")
-    person = await _new_person(admin_email, admin_name, admin_password)
-    async with in_transaction():
+    if admin_password is None:
+        email, admin_name = clean_email(admin_email), clean_name(admin_name)
+        if await User.exists(email=email):
+            raise Conflict(_EMAIL_TAKEN, field="email")
+        person = _NewPerson(email, admin_name, PENDING)
+    else:
+        person = await _new_person(admin_email, admin_name, admin_password)
+    async with in_transaction() as connection:
         try:
             company = await Company.create(name=company_name)
         except IntegrityError:
@@ -170,14 +188,27 @@ async def create_company(
             role=Role.COMPANY_ADMIN,
             company_id=company.id,
         )
+        invited = admin_password is None
         await audit.record(
             audit.COMPANY_CREATED,
             actor=actor,
             subject_type="company",
             subject_id=company.id,
             company_id=company.id,
-            details={"name": company.name, "admin_email": admin.email},
+            details={"name": company.name, "admin_email": admin.email, "invited": invited},
         )
+        if invited:
+            await audit.record(
+                audit.EMPLOYEE_INVITED,
+                actor=actor,
+                subject_type="user",
+                subject_id=admin.id,
+                company_id=company.id,
+                details={"email": admin.email, "name": admin.name, "role": "COMPANY_ADMIN"},
+            )
+            await enqueue_invitations(
+                [admin.id], invited_by=actor.id, connection=connection, clock=clock
+            )
     return company
 
 

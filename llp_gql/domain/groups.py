@@ -208,3 +208,12 @@ async def group_of(viewer: access.Viewer, group_id: int | None) -> Group | None:
     """The group a filter names (a page's ``group`` parameter, an API's ``groupId``):
     None for none; NOT_FOUND for another company's or a missing one."""
     return None if group_id is None else await access.access_group(viewer, group_id)
+
+
+async def company_group(company_id: int, group_id: int) -> Group:
+    """The group ``group_id`` of ``company_id``; NOT_FOUND alike for a group that does not
+    exist and for another company's (inviting checks the group it puts a person in)."""
+    group = await Group.get_or_none(id=group_id, company_id=company_id)
+    if group is None:
+        raise NotFound("Group")
+    return group

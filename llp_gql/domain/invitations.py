@@ -105,7 +105,7 @@ async def send_invitation_job(job: Job, *, settings: Settings, clock: Clock = ut
                     "name": user.name,
                     "email": user.email,
                     "company": company.name if company is not None else "",
-                    "link": reset_link(token, settings),
+                    "link": reset_link(token, settings, purpose=INVITE_PURPOSE),
                     "valid_days": max(1, settings.invitation_ttl_seconds // 86400),
                 },
             )

@@ -74,12 +74,14 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when it matches; runs the same work for a missing account."""
+    """True when it matches; runs the same work for a missing account and for one with
+    no password yet (an empty hash: an invited person), and is False for both, even for
+    the dummy hash's own password."""
     try:
         _hasher.verify(password_hash or _DUMMY_HASH, password)  # raises on a mismatch
     except (VerificationError, InvalidHashError):
         return False
-    return password_hash is not None
+    return bool(password_hash)
 
 
 # -- the pool --------------------------------------------------------------------------------

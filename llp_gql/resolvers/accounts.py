@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from llp_gql.domain import accounts, auth, membership, password_reset
+from llp_gql.domain import accounts, auth, inviting, membership, password_reset
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.context import Info
 from llp_gql.schema.ids import decode_id
@@ -158,13 +158,55 @@ async def create_employee(
     password: Annotated[
         str,
         strawberry.argument(
-            description=f"The employee's first password, to hand over to them. {_STRENGTH_RULE}"
+            description="The employee's first password, to hand over to them (API clients "
+            f"only; inviteEmployee lets the person choose it). {_STRENGTH_RULE}"
         ),
     ],
 ) -> UserType:
     return UserType.from_model(
         await accounts.create_employee(info.context.viewer, email, name, password)
     )
+
+
+async def invite_employee(
+    info: Info,
+    email: Email,
+    name: Name,
+    group_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="A group of your company to put the employee in; NOT_FOUND for a "
+            "group that does not exist or is another company's."
+        ),
+    ] = None,
+) -> UserType:
+    context = info.context
+    user = await inviting.invite_employee(
+        context.viewer,
+        email,
+        name,
+        decode_id("Group", group_id) if group_id is not None else None,
+        settings=context.settings,
+        clock=context.clock,
+    )
+    return UserType.from_model(user)
+
+
+async def resend_invitation(
+    info: Info,
+    user_id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="The invited employee (User.id)."),
+    ],
+) -> UserType:
+    context = info.context
+    user = await inviting.resend_invitation(
+        context.viewer,
+        decode_id("User", user_id),
+        settings=context.settings,
+        clock=context.clock,
+    )
+    return UserType.from_model(user)
 
 
 async def remove_employee(
@@ -203,14 +245,17 @@ async def create_company(
     ],
     admin_name: Annotated[str, strawberry.argument(description="The first admin's name.")],
     admin_password: Annotated[
-        str,
+        str | None,
         strawberry.argument(
-            description=f"The first admin's password, to hand over to them. {_STRENGTH_RULE}"
+            description="Leave it out (the usual way, and the admin UI's): the first admin is "
+            "invited by mail and chooses their own password. Given, it is their password, to "
+            f"hand over to them (API clients only). {_STRENGTH_RULE}"
         ),
-    ],
+    ] = None,
 ) -> CompanyType:
+    context = info.context
     row = await accounts.create_company(
-        info.context.viewer, name, admin_email, admin_name, admin_password
+        context.viewer, name, admin_email, admin_name, admin_password, clock=context.clock
     )
     return CompanyType.from_model(row)
 

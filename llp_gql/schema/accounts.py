@@ -9,6 +9,7 @@ import strawberry
 
 from llp_gql.domain import groups as domain_groups
 from llp_gql.domain.deadlines import with_overdue
+from llp_gql.domain.invitations import is_pending
 from llp_gql.domain.state import with_status
 from llp_gql.models import Company, Enrollment, User
 from llp_gql.schema.context import Info
@@ -178,6 +179,10 @@ class UserType:
     deactivated_at: datetime | None = strawberry.field(
         description="When the person was deactivated; null while active."
     )
+    invitation_pending: bool = strawberry.field(
+        description="True while the person was invited and has not yet chosen a password "
+        "through the mailed link (they cannot sign in until then); see resendInvitation."
+    )
     company_pk: strawberry.Private[int | None]
     group_pk: strawberry.Private[int | None]
 
@@ -191,6 +196,7 @@ class UserType:
             role=row.role,
             is_active=row.deactivated_at is None,
             deactivated_at=row.deactivated_at,
+            invitation_pending=is_pending(row),
             company_pk=row.company_id,
             group_pk=row.group_id,
         )

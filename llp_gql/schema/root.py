@@ -147,12 +147,14 @@ class Mutation:
     )
     set_password: bool = strawberry.mutation(
         resolver=account_resolvers.set_password,
-        description="Set a new password with the token of a reset link (requestPasswordReset). "
+        description="Set a new password with the token of a reset link (requestPasswordReset) "
+        "or set the first one with an invitation's (inviteEmployee). "
         "Public. The link is spent, with any other pending link of the account, and every "
         "session and API token of the account ends: log in again with the new password. "
-        "VALIDATION with field token and extensions.reason UNKNOWN, USED or EXPIRED for a "
-        "link that cannot be used; VALIDATION with field password and a reason (TOO_SHORT, "
-        "TOO_LONG, COMMON) for a password the policy refuses, which leaves the link usable.",
+        "VALIDATION with field token and extensions.reason UNKNOWN, USED, EXPIRED or "
+        "DEACTIVATED for a link that cannot be used; VALIDATION with field password and a "
+        "reason (TOO_SHORT, TOO_LONG, COMMON) for a password the policy refuses, which "
+        "leaves the link usable.",
     )
     logout_everywhere: bool = strawberry.mutation(
         resolver=account_resolvers.logout_everywhere,
@@ -228,9 +230,32 @@ class Mutation:
     create_employee: UserType = strawberry.mutation(
         resolver=account_resolvers.create_employee,
         permission_classes=authenticated,
-        description="Create an employee (a learner) in your company. Company admins only "
-        "(FORBIDDEN for others). VALIDATION names the field at fault; CONFLICT when the email "
-        "already has an account." + _LOGGED_IN,
+        description="Create an employee (a learner) in your company with a password you "
+        "choose. For API clients that hand passwords over themselves; the admin UI invites "
+        "instead (inviteEmployee), so that only the person knows their password. Company "
+        "admins only (FORBIDDEN for others). VALIDATION names the field at fault; CONFLICT "
+        "when the email already has an account." + _LOGGED_IN,
+    )
+    invite_employee: UserType = strawberry.mutation(
+        resolver=account_resolvers.invite_employee,
+        permission_classes=authenticated,
+        description="Invite an employee (a learner) to your company: the account is created "
+        "at once without a password (User.invitationPending) and a mail with a single-use "
+        "link valid for LLP_INVITATION_TTL_SECONDS (7 days by default) lets them choose it. "
+        "Company admins only (FORBIDDEN for others). VALIDATION names the field at fault; "
+        "CONFLICT when the email already has an account; NOT_FOUND for a group that is not "
+        "your company's; RATE_LIMITED with extensions.limit INVITATIONS_PER_ADMIN beyond "
+        "LLP_INVITATIONS_PER_ADMIN_PER_HOUR invitations and resends within an hour." + _LOGGED_IN,
+    )
+    resend_invitation: UserType = strawberry.mutation(
+        resolver=account_resolvers.resend_invitation,
+        permission_classes=authenticated,
+        description="Mail an invited employee a fresh invitation link (earlier links keep "
+        "working until they expire). Company admins only; NOT_FOUND for anyone who is not "
+        "an employee of your company; VALIDATION (field userId) when the person has set "
+        "their password already or is deactivated; RATE_LIMITED with extensions.limit "
+        "INVITATION_RESENDS_PER_PERSON (LLP_INVITATION_RESENDS_PER_PERSON_PER_HOUR, 3 by "
+        "default) or INVITATIONS_PER_ADMIN." + _LOGGED_IN,
     )
     import_employees: ImportResult = strawberry.mutation(
         resolver=import_resolvers.import_employees,
@@ -340,8 +365,10 @@ class Mutation:
         resolver=account_resolvers.create_company,
         permission_classes=staff,
         description="Create a company with its first admin (an employee account with the "
-        "COMPANY_ADMIN role). VALIDATION names the field at fault; CONFLICT when the name or "
-        "the admin's email is taken." + _STAFF,
+        "COMPANY_ADMIN role). Without adminPassword the admin is invited: a mail with a "
+        "single-use link lets them choose their password (User.invitationPending until "
+        "then). VALIDATION names the field at fault; CONFLICT when the name or the admin's "
+        "email is taken." + _STAFF,
     )
     create_course: CourseType = strawberry.mutation(
         resolver=course_resolvers.create_course,

@@ -103,7 +103,8 @@ def seed_people(database_url: str, count: int) -> list[str]:
 
 
 def expected_message_ids(database_url: str) -> set[str]:
-    """The Message-ID each reset link's mail must carry (derived from its job key)."""
+    """The Message-ID each reset link's mail must carry (derived from its job key: the
+    key of the ``password_reset.request`` job that made the link)."""
 
     async def run() -> set[str]:
         import asyncpg
@@ -113,9 +114,14 @@ def expected_message_ids(database_url: str) -> set[str]:
 
         connection = await asyncpg.connect(database_url)
         try:
-            rows = await connection.fetch("SELECT id FROM password_reset_token")
+            rows = await connection.fetch(
+                "SELECT id FROM job WHERE kind = 'password_reset.request'"
+            )
+            links = await connection.fetchval("SELECT count(*) FROM password_reset_token")
         finally:
             await connection.close()
+        # Every request here is for an account under its hourly cap: one link each.
+        assert links == len(rows), f"{links} links for {len(rows)} requests"
         settings = Settings(mail_from="LLP <no-reply@llp.example>")
         return {message_id_for(f"mail:password-reset:{row['id']}", settings) for row in rows}
 

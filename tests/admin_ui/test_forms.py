@@ -15,6 +15,7 @@ from llp_gql.models import (
     Course,
     CourseStatus,
     Enrollment,
+    Job,
     Lesson,
     LessonKind,
     LessonProgress,
@@ -43,15 +44,15 @@ async def test_a_bad_employee_form_shows_every_error_and_stores_nothing(
     users = await User.all().count()
     response = await client.post(
         "/admin/employees/new",
-        data={"name": "  ", "email": "not-an-email", "password": "short", "csrf_token": token},
+        data={"name": "  ", "email": "not-an-email", "csrf_token": token},
     )
     assert response.status_code == 422
     assert "cannot be empty" in _field_error(response.text, "f-name")
     assert "valid email" in _field_error(response.text, "f-email")
-    assert "at least 12 characters" in _field_error(response.text, "f-password")
     assert 'value="not-an-email"' in response.text  # what was typed stays
-    assert "short" not in response.text.split('id="f-password"')[1].split(">")[0]
+    assert 'type="password"' not in response.text  # an admin never chooses a password
     assert await User.all().count() == users
+    assert await Job.all().count() == 0
 
 
 async def test_an_email_already_taken_is_shown_at_the_email_field(
@@ -72,7 +73,7 @@ async def test_an_email_already_taken_is_shown_at_the_email_field(
     assert await User.filter(name="Gus Again").count() == 0
 
 
-async def test_creating_an_employee_adds_them_to_the_admins_company(
+async def test_inviting_an_employee_adds_them_to_the_admins_company(
     client: httpx.AsyncClient, settings: Settings, scene: Scene
 ) -> None:
     token = await log_in(client, scene.world.admin_x, settings)
@@ -81,15 +82,17 @@ async def test_creating_an_employee_adds_them_to_the_admins_company(
         data={
             "name": "Nia Newcomer",
             "email": "nia@acme.example",
-            "password": "a long enough password",
             "csrf_token": token,
         },
     )
     created = await User.get(email="nia@acme.example")
-    assert response.headers["location"] == f"/admin/employees/{created.id}?done=employee-created"
+    assert response.headers["location"] == f"/admin/employees/{created.id}?done=invitation-sent"
     assert created.company_id == scene.world.company_x.id
+    assert created.password_hash == ""
+    assert await Job.filter(kind="invitation.send").count() == 1
     page = await client.get(response.headers["location"])
-    assert "The employee was created" in page.text
+    assert "The invitation was sent" in page.text
+    assert "Invitation pending" in page.text
 
 
 async def test_removing_an_employee_takes_a_confirmation_then_removes_them(
@@ -327,7 +330,8 @@ async def test_a_bad_company_form_shows_errors_and_stores_nothing(
     assert response.status_code == 422
     assert _field_error(response.text, "f-name")
     assert _field_error(response.text, "f-admin_email")
-    assert _field_error(response.text, "f-admin_password")
+    # no password field: the first admin is invited and chooses it
+    assert 'name="admin_password"' not in response.text
     assert await Company.all().count() == companies
 
 

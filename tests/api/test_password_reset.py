@@ -12,6 +12,7 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
+from llp_gql import jobs
 from llp_gql.domain import auth, housekeeping, password_reset, queue
 from llp_gql.domain.clock import FakeClock
 from llp_gql.errors import RateLimited
@@ -46,8 +47,9 @@ def smtp_settings(settings: Settings, smtp: tuple[Inbox, int]) -> Settings:
 
 
 async def _deliver(settings: Settings, clock: FakeClock) -> int:
-    """Run the queue until nothing is due, as the app's worker would after commit."""
-    handlers = mail_jobs.handlers(settings, clock=clock)
+    """Run the queue until nothing is due, as the app's worker would after commit: the
+    request's job (which makes the link and queues its mail), then the mail."""
+    handlers = jobs.handlers(settings, clock=clock)
     count = 0
     while await queue.run_one(handlers, settings=settings, clock=clock):
         count += 1
@@ -79,7 +81,8 @@ async def test_the_mailed_link_resets_the_password_and_ends_every_session(
     # given a reset asked for through the API, and the queue run after commit
     await _request(client, "  Forgetful@Mail.example ")
     assert inbox.received() == []  # nothing is sent inside the request
-    assert await _deliver(smtp_settings, clock) == 1
+    assert await PasswordResetToken.all().count() == 0  # nor even looked up
+    assert await _deliver(smtp_settings, clock) == 2
     # then the SMTP server received one mail, with a text and an HTML part and the link
     [message] = inbox.received()
     assert message["To"] == "forgetful@mail.example"
@@ -91,8 +94,10 @@ async def test_the_mailed_link_resets_the_password_and_ends_every_session(
     assert f"token={token}" in html.get_content()
     # and only a digest of the token is stored; the sent job keeps no body
     assert await PasswordResetToken.filter(token_hash=token).count() == 0
-    job = await Job.get()
+    job = await Job.get(kind="mail.send")
     assert set(job.payload) == {"to", "subject", "message_id"}
+    # and the request's job keeps no email once done
+    assert (await Job.get(kind=password_reset.REQUEST_JOB)).payload == {}
     assert job.payload["message_id"] == message["Message-ID"]
     # when the link's token is used through the API
     assert (await ok(client, RESET, {"t": token, "p": NEW_PASSWORD}))["setPassword"] is True
@@ -109,15 +114,27 @@ async def test_an_unknown_email_answers_the_same_and_mails_nothing(
     db: TortoiseContext, client: httpx.AsyncClient, smtp_settings: Settings, clock: FakeClock
 ) -> None:
     await _request(client, "nobody@mail.example")
-    assert await Job.all().count() == 0
+    # the request queued its job, as for any address; the job finds no account
+    assert await Job.all().count() == 1
+    assert await _deliver(smtp_settings, clock) == 1
+    assert await Job.all().count() == 1
     assert await PasswordResetToken.all().count() == 0
+    assert await OutboxMail.all().count() == 0
+
+
+async def _run_request(settings: Settings, clock: FakeClock) -> Job | None:
+    """Run the reset request's job (the oldest due one here); the mail job it queued."""
+    assert await queue.run_one(jobs.handlers(settings, clock=clock), settings=settings, clock=clock)
+    return await Job.filter(state="QUEUED", kind="mail.send").order_by("-id").first()
 
 
 async def _pending_token(settings: Settings, clock: FakeClock, email: str) -> str:
+    """Ask for a link and deliver it (to the outbox: no SMTP host): the mailed token."""
     await password_reset.request_reset(email, settings=settings, client_address=None, clock=clock)
-    job = await Job.filter(state="QUEUED").order_by("-id").first()
-    assert job is not None
-    return _token_from(str(job.payload["text"]))
+    assert await _deliver(settings, clock) == 2
+    mail = await OutboxMail.filter(recipient=email).order_by("-id").first()
+    assert mail is not None
+    return _token_from(mail.text)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +246,15 @@ async def test_an_account_gets_a_bounded_number_of_mails_an_hour(
             user.email, settings=settings, client_address=None, clock=clock
         )
         clock.advance(61)  # a new minute each time: past the per-minute throttles
-    assert await Job.all().count() == settings.reset_mails_per_account_per_hour
+    await _deliver(settings, clock)
+    assert await OutboxMail.all().count() == settings.reset_mails_per_account_per_hour
+    # an hour on, the next request mails again
+    clock.advance(3600)
+    await password_reset.request_reset(
+        user.email, settings=settings, client_address=None, clock=clock
+    )
+    await _deliver(settings, clock)
+    assert await OutboxMail.all().count() == settings.reset_mails_per_account_per_hour + 1
 
 
 async def test_the_outbox_keeps_the_mail_once_and_logs_the_link_only_outside_production(
@@ -242,7 +267,12 @@ async def test_the_outbox_keeps_the_mail_once_and_logs_the_link_only_outside_pro
     for mode in ("production", "dev"):
         caplog.clear()
         mode_settings = settings.replace(mode=mode)
-        token = await _pending_token(mode_settings, clock, user.email)
+        await password_reset.request_reset(
+            user.email, settings=mode_settings, client_address=None, clock=clock
+        )
+        mail_job = await _run_request(mode_settings, clock)
+        assert mail_job is not None
+        token = _token_from(str(mail_job.payload["text"]))
         with caplog.at_level(logging.INFO, logger="llp_gql.mail"):
             assert await _deliver(mode_settings, clock) == 1
         logged = caplog.text
@@ -259,7 +289,10 @@ async def test_the_outbox_stores_a_job_once_even_if_run_twice(
     db: TortoiseContext, settings: Settings, clock: FakeClock
 ) -> None:
     user = await make_user("once@mail.example")
-    await _pending_token(settings, clock, user.email)
+    await password_reset.request_reset(
+        user.email, settings=settings, client_address=None, clock=clock
+    )
+    assert await _run_request(settings, clock) is not None
     job = await queue.claim(settings=settings, clock=clock)
     assert job is not None
     await mail_jobs.send_mail_job(job, settings=settings, clock=clock)

@@ -81,7 +81,7 @@ OPEN_FIELDS: dict[str, str] = {
     ),
     **_open(
         "User",
-        "id email name accountType role company isActive deactivatedAt",
+        "id email name accountType role company isActive deactivatedAt invitationPending",
         "the viewer, people in an enrollment they may see, or their company's employees",
     ),
     **_open("User", "group", "the group of a person the viewer may see (its name, nothing more)"),

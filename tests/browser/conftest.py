@@ -31,6 +31,7 @@ from tortoise import Tortoise
 from llp_gql.db import migrate, tortoise_config
 from llp_gql.settings import Settings
 from tests.browser.seed import seed_showcase
+from tests.smtp_server import Inbox, smtp_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,6 +58,8 @@ def _require_browser() -> None:
 class LiveServer:
     base_url: str
     settings: Settings
+    # What the server's mail (sent by its queue worker) reaches: a real SMTP server.
+    inbox: Inbox
 
     def run(self, work: Callable[[], Awaitable[T]]) -> T:
         """Run domain code against the server's database, in a short Tortoise context."""
@@ -90,16 +93,26 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         mode="dev", database_url=database_url, secret_key=SECRET, public_base_url=base_url
     )
     _ = asyncio.run(migrate(database_url))
-    server = LiveServer(base_url, settings)
-    server.run(lambda: seed_showcase(settings))
-    env = {
-        **os.environ,
-        "LLP_ENV": "dev",
-        "LLP_DATABASE_URL": database_url,
-        "LLP_SECRET_KEY": SECRET,
-        "LLP_PUBLIC_BASE_URL": base_url,
-        "PYTHONPATH": str(ROOT),
-    }
+    with smtp_server() as (inbox, smtp_port):
+        server = LiveServer(base_url, settings, inbox)
+        server.run(lambda: seed_showcase(settings))
+        env = {
+            **os.environ,
+            "LLP_ENV": "dev",
+            "LLP_DATABASE_URL": database_url,
+            "LLP_SECRET_KEY": SECRET,
+            "LLP_PUBLIC_BASE_URL": base_url,
+            "LLP_SMTP_HOST": "127.0.0.1",
+            "LLP_SMTP_PORT": str(smtp_port),
+            "LLP_SMTP_TLS": "none",
+            "LLP_QUEUE_POLL_INTERVAL_SECONDS": "0.2",
+            "PYTHONPATH": str(ROOT),
+        }
+        yield from _serve(server, port, env)
+
+
+def _serve(server: LiveServer, port: int, env: dict[str, str]) -> Iterator[LiveServer]:
+    base_url = server.base_url
     process = subprocess.Popen(
         [
             sys.executable,
