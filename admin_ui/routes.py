@@ -33,6 +33,8 @@ FORM = ["GET", "POST"]
 def routes() -> list[BaseRoute]:
     return [
         Mount("/static", app=StaticFiles(packages=[("admin_ui", "static")]), name="static"),
+        # The Noto fonts the certificates embed, so names in any script render on pages.
+        Mount("/fonts", app=StaticFiles(packages=[("llp_gql.certs", "fonts")]), name="fonts"),
         Route("/", login.home, methods=GET),
         Route("/login", login.login_page, methods=FORM),
         Route("/logout", login.logout, methods=POST),

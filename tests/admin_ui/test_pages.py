@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -343,3 +344,22 @@ async def test_the_dashboard_costs_the_same_for_3_and_43_enrollments_and_reads_n
     assert all("COUNT(" in sql for sql in on_enrollments), "\n".join(on_enrollments)
     page = (await client.get("/admin/dashboard")).text
     assert '<div class="label">Completions</div><div class="value">21</div>' in page
+
+
+async def test_admin_pages_load_the_certificate_fonts_for_names_in_any_script(
+    client: httpx.AsyncClient, settings: Settings, scene: Scene
+) -> None:
+    """Issue 17: a Japanese name showed as boxes in the admin pages."""
+    _ = await log_in(client, scene.world.admin_x, settings)
+    page = await client.get("/admin/progress")
+    assert '<link rel="stylesheet" href="/admin/static/fonts.css?v=' in page.text
+    css = await client.get("/admin/static/fonts.css")
+    assert css.status_code == 200
+    assert "unicode-range" in css.text
+    names = re.findall(r'url\("\.\./fonts/([^"]+)"\)', css.text)
+    assert "U+4E00-9FFF" in css.text  # CJK (the fallback face that carries it)
+    for name in names:
+        font = await client.get(f"/admin/fonts/{name}")
+        assert font.status_code == 200, name
+    admin_css = (await client.get("/admin/static/admin.css")).text
+    assert 'font: 15px/1.5 "LLP Script", system-ui' in admin_css

@@ -226,3 +226,25 @@ def test_pages_fit_a_phone(page: Any, live_server: LiveServer) -> None:
         assert overflow <= 1, f"{path} scrolls sideways by {overflow} px"
     page.goto(f"{live_server.base_url}/admin/employees")
     screenshot(page, "employees-phone")
+
+
+NAV_CLIPPED = """() => Array.from(document.querySelectorAll('.mainnav a')).filter(a => {
+  const r = a.getBoundingClientRect(), nav = a.parentElement.getBoundingClientRect();
+  return r.left < 0 || r.right > window.innerWidth || r.left < nav.left - 1
+      || r.right > nav.right + 1 || r.width === 0;
+}).map(a => a.textContent.trim())"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("who", ["admin@acme.example", "staff@llp.example"])
+def test_every_menu_item_shows_at_desktop_and_phone_widths(
+    page: Any, live_server: LiveServer, width: int, who: str
+) -> None:
+    """Issue 17: at 1280 px the menu was cut ("Au"); on a phone 3 of 7 items showed."""
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server, who)
+    links = page.locator(".mainnav a")
+    assert links.count() >= 5
+    assert page.evaluate(NAV_CLIPPED) == []
+    for index in range(links.count()):
+        assert links.nth(index).is_visible()
