@@ -139,7 +139,7 @@ def test_verify_page_is_styled_under_its_policy(server_url: str) -> None:
             assert response is not None
             assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
             # the inline style (allowed by its hash) applies: the text column is narrow
-            width = page.evaluate("getComputedStyle(document.body).maxWidth")
+            width = page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth")
             assert width == "640px"
             assert page.evaluate("window.__cspViolations") == []
         finally:
