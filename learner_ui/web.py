@@ -51,8 +51,10 @@ MAX_ID = 2**31 - 1
 
 def _static_version() -> str:
     digest = hashlib.sha256()
-    for name in ("htmx.min.js", "learner.css", "player.js", "fonts.css", "reset.js"):
+    for name in ("htmx.min.js", "learner.css", "player.js", "reset.js"):
         digest.update((resources.files("learner_ui") / "static" / name).read_bytes())
+    # The web fonts' faces (served from the certificates' font folder, see fonts/faces.css).
+    digest.update((resources.files("llp_gql.certs") / "fonts" / "faces.css").read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -352,11 +352,12 @@ async def test_admin_pages_load_the_certificate_fonts_for_names_in_any_script(
     """Issue 17: a Japanese name showed as boxes in the admin pages."""
     _ = await log_in(client, scene.world.admin_x, settings)
     page = await client.get("/admin/progress")
-    assert '<link rel="stylesheet" href="/admin/static/fonts.css?v=' in page.text
-    css = await client.get("/admin/static/fonts.css")
+    assert '<link rel="stylesheet" href="/admin/fonts/faces.css?v=' in page.text
+    css = await client.get("/admin/fonts/faces.css")
     assert css.status_code == 200
     assert "unicode-range" in css.text
-    names = re.findall(r'url\("\.\./fonts/([^"]+)"\)', css.text)
+    names = re.findall(r'url\("([^"/]+\.ttf)"\)', css.text)
+    assert len(names) >= 10
     assert "U+4E00-9FFF" in css.text  # CJK (the fallback face that carries it)
     for name in names:
         font = await client.get(f"/admin/fonts/{name}")

@@ -195,10 +195,12 @@ async def test_htmx_requests_get_the_content_block_alone(
 
 
 async def test_fonts_and_static_files_are_served(client: httpx.AsyncClient) -> None:
-    css = await client.get("/learn/static/fonts.css")
+    css = await client.get("/learn/fonts/faces.css")
     assert css.status_code == 200
     assert "unicode-range" in css.text
-    for name in re.findall(r'url\("\.\./fonts/([^"]+)"\)', css.text):
+    names = re.findall(r'url\("([^"/]+\.ttf)"\)', css.text)
+    assert len(names) >= 10
+    for name in names:
         font = await client.get(f"/learn/fonts/{name}")
         assert font.status_code == 200, name
     for name in ("htmx.min.js", "player.js", "learner.css", "media/sample.webm"):
