@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.expressions import Subquery
+
 from llp_gql.domain import access, issuance
 from llp_gql.errors import NotFound, ValidationFailed
 from llp_gql.models import Certificate, Company, Course, Enrollment, User
@@ -74,16 +76,24 @@ async def iter_certificates(ids: list[int], *, settings: Settings) -> AsyncItera
 @dataclass(frozen=True, slots=True)
 class ExportChoices:
     courses: list[Course]  # the courses the company assigned, by title
-    people: list[User]  # the company's members, by name
+    people: list[User]  # the members with a certificate to export, by name (id, name, email)
 
 
 async def export_choices(company: Company) -> ExportChoices:
-    """What the export form offers to filter on (``company`` from ``company_for_export``)."""
-    rows = await Enrollment.filter(company_id=company.id).values("course_id")
-    course_ids = {row["course_id"] for row in rows}
+    """What the export form offers to filter on (``company`` from ``company_for_export``).
+
+    Found by the database (semi-joins), not by reading every enrollment: only courses the
+    company assigned, and only people who have a certificate of it (a filter naming
+    anyone else would export nothing); people with the three columns the form shows."""
+    assigned = Enrollment.filter(company_id=company.id)
+    certified = Certificate.filter(enrollment__company_id=company.id)
+    courses = Course.filter(id__in=Subquery(assigned.values("course_id")))
+    people = User.filter(
+        company_id=company.id, id__in=Subquery(certified.values("enrollment__learner_id"))
+    )
     return ExportChoices(
-        courses=list(await Course.filter(id__in=course_ids).order_by("title", "id")),
-        people=list(await User.filter(company_id=company.id).order_by("name", "id")),
+        courses=list(await courses.order_by("title", "id")),
+        people=list(await people.order_by("name", "id").only("id", "name", "email")),
     )
 
 

@@ -364,3 +364,15 @@ async def test_admin_pages_load_the_certificate_fonts_for_names_in_any_script(
         assert font.status_code == 200, name
     admin_css = (await client.get("/admin/static/admin.css")).text
     assert 'font: 15px/1.5 "LLP Script", system-ui' in admin_css
+
+
+async def test_the_export_form_offers_only_people_with_a_certificate(
+    client: httpx.AsyncClient, settings: Settings, scene: Scene
+) -> None:
+    """B9: the form listed every member (10,000 options, 908 KB); a filter naming someone
+    without a certificate exports nothing, so only the certified are offered."""
+    _ = await log_in(client, scene.world.admin_x, settings)
+    page = (await client.get("/admin/export")).text
+    assert f'<option value="{scene.world.employee_x.id}"' in page  # has a certificate
+    assert f'<option value="{scene.world.employee_x2.id}"' not in page  # has none
+    assert "Leading Teams" in page
