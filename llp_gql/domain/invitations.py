@@ -22,10 +22,8 @@ The link is a ``PasswordResetToken`` with ``purpose="invite"``; opening it is
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -33,7 +31,7 @@ from tortoise.transactions import in_transaction
 from llp_gql.domain import queue
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.mail.compose import MAIL_JOB, render
-from llp_gql.models import Company, Job, PasswordResetToken, User
+from llp_gql.models import Company, Job, User
 from llp_gql.settings import Settings
 
 INVITE_JOB = "invitation.send"
@@ -71,13 +69,9 @@ async def enqueue_invitations(
     )
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 async def send_invitation_job(job: Job, *, settings: Settings, clock: Clock = utcnow) -> None:
     """Make the person's link and queue its mail; nothing for a person no longer pending."""
-    from llp_gql.domain.password_reset import reset_link
+    from llp_gql.domain.password_reset import new_link, reset_link
 
     user_id = int(str(job.payload["user_id"]))
     now = clock()
@@ -89,14 +83,12 @@ async def send_invitation_job(job: Job, *, settings: Settings, clock: Clock = ut
                 if user.company_id is not None
                 else None
             )
-            token = secrets.token_urlsafe(32)
-            _ = await PasswordResetToken.create(
-                user_id=user.id,
-                token_hash=_digest(token),
-                purpose=INVITE_PURPOSE,
-                created_at=now,
-                expires_at=now + timedelta(seconds=settings.invitation_ttl_seconds),
-                using_db=connection,
+            token = await new_link(
+                user,
+                INVITE_PURPOSE,
+                settings.invitation_ttl_seconds,
+                now=now,
+                connection=connection,
             )
             mail = render(
                 "invitation",

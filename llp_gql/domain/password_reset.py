@@ -123,17 +123,28 @@ async def request_reset_job(job: Job, *, settings: Settings, clock: Clock = utcn
             raise LeaseLost(f"job {job.id} was taken over")
 
 
-async def _create_reset_link(
-    user: User, job: Job, *, settings: Settings, now: datetime, connection: BaseDBAsyncClient
-) -> None:
+async def new_link(
+    user: User, purpose: str, ttl_seconds: int, *, now: datetime, connection: BaseDBAsyncClient
+) -> str:
+    """A new single-use link token of ``purpose`` ("reset" or "invite") for ``user``, in
+    ``connection``'s transaction; only its digest is stored. Returns the token to mail."""
     token = secrets.token_urlsafe(32)
     _ = await PasswordResetToken.create(
         user_id=user.id,
         token_hash=_digest(token),
-        purpose=RESET_PURPOSE,
+        purpose=purpose,
         created_at=now,
-        expires_at=now + timedelta(seconds=settings.reset_ttl_seconds),
+        expires_at=now + timedelta(seconds=ttl_seconds),
         using_db=connection,
+    )
+    return token
+
+
+async def _create_reset_link(
+    user: User, job: Job, *, settings: Settings, now: datetime, connection: BaseDBAsyncClient
+) -> None:
+    token = await new_link(
+        user, RESET_PURPOSE, settings.reset_ttl_seconds, now=now, connection=connection
     )
     mail = render(
         "password_reset",
