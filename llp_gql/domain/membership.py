@@ -50,6 +50,26 @@ async def _locked(actor: User, user: User, connection: BaseDBAsyncClient) -> tup
     return current_actor, current
 
 
+async def _record(
+    action: str,
+    actor: User,
+    person: User,
+    *,
+    at: datetime,
+    details: dict[str, object] | None = None,
+) -> None:
+    """The audit event of a change to a person (no names: the log outlives erasure)."""
+    await audit.record(
+        action,
+        actor=actor,
+        subject_type="user",
+        subject_id=person.id,
+        company_id=person.company_id,
+        at=at,
+        details=details,
+    )
+
+
 async def _other_active_admins(user: User, connection: BaseDBAsyncClient) -> int:
     """Active admins of the person's company other than them (call under the company lock)."""
     count: int = await (
@@ -100,14 +120,8 @@ async def deactivate_employee(
         current.deactivated_at = now
         await current.save(update_fields=["deactivated_at"], using_db=connection)
         ended = await end_access(current, connection, now=now)
-        await audit.record(
-            audit.EMPLOYEE_DEACTIVATED,
-            actor=actor,
-            subject_type="user",
-            subject_id=current.id,
-            company_id=current.company_id,
-            at=now,
-            details={"sessions_ended": ended},
+        await _record(
+            audit.EMPLOYEE_DEACTIVATED, actor, current, at=now, details={"sessions_ended": ended}
         )
     return current
 
@@ -127,14 +141,7 @@ async def reactivate_employee(
             return current
         current.deactivated_at = None
         await current.save(update_fields=["deactivated_at"], using_db=connection)
-        await audit.record(
-            audit.EMPLOYEE_REACTIVATED,
-            actor=actor,
-            subject_type="user",
-            subject_id=current.id,
-            company_id=current.company_id,
-            at=now,
-        )
+        await _record(audit.EMPLOYEE_REACTIVATED, actor, current, at=now)
     return current
 
 
@@ -169,13 +176,8 @@ async def set_company_admin(
             raise Conflict(LAST_ADMIN)
         current.role = wanted
         await current.save(update_fields=["role"], using_db=connection)
-        await audit.record(
-            audit.ADMIN_GRANTED if is_admin else audit.ADMIN_REVOKED,
-            actor=actor,
-            subject_type="user",
-            subject_id=current.id,
-            company_id=current.company_id,
-            at=now,
+        await _record(
+            audit.ADMIN_GRANTED if is_admin else audit.ADMIN_REVOKED, actor, current, at=now
         )
     return current
 
@@ -201,14 +203,7 @@ async def rename_user(
             raise NotFound("User")
         current.name = cleaned
         await current.save(update_fields=["name"], using_db=connection)
-        await audit.record(
-            audit.USER_RENAMED,
-            actor=actor,
-            subject_type="user",
-            subject_id=current.id,
-            company_id=current.company_id,
-            at=clock(),
-        )
+        await _record(audit.USER_RENAMED, actor, current, at=clock())
     if actor.id == current.id:
         actor.name = cleaned  # the viewer object of this request shows the new name
     return current
