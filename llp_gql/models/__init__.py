@@ -18,8 +18,10 @@ from llp_gql.models.accounts import (
 )
 from llp_gql.models.audit import AuditEvent
 from llp_gql.models.certificates import Certificate, WithdrawnCertificate
+from llp_gql.models.credentials import CertificateTemplate, SigningKey
 from llp_gql.models.courses import Choice, Course, CourseStatus, Lesson, LessonKind, Question
 from llp_gql.models.imports import EmployeeImport
+from llp_gql.models.integrations import ApiKey, DeliveryState, WebhookDelivery, WebhookSubscription
 from llp_gql.models.jobs import Job, JobState, OutboxMail
 from llp_gql.models.learning import (
     Enrollment,
@@ -30,16 +32,20 @@ from llp_gql.models.learning import (
     QuizAttemptTally,
 )
 from llp_gql.models.password_reset import PasswordResetToken
+from llp_gql.models.reminders import ReminderDay, ReminderSent, ReportSubscription
 
 __all__ = [
     "AccountType",
+    "ApiKey",
     "AuditEvent",
     "AuthToken",
     "Certificate",
+    "CertificateTemplate",
     "Choice",
     "Company",
     "Course",
     "CourseStatus",
+    "DeliveryState",
     "EmployeeImport",
     "Enrollment",
     "EnrollmentSource",
@@ -56,7 +62,13 @@ __all__ = [
     "QuizAttempt",
     "QuizAttemptTally",
     "RateCounter",
+    "ReminderDay",
+    "ReminderSent",
+    "ReportSubscription",
     "Role",
+    "SigningKey",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WithdrawnCertificate",
 ]

@@ -24,6 +24,10 @@ class Certificate(Model):
     company_logo = fields.BinaryField(null=True)
     issued_at = fields.DatetimeField()
     template_version = fields.IntField()
+    # The template as printed (signatory, issuer line, accent colour, hours), so a
+    # later template change never alters an issued certificate.
+    template: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
+    signature_image = fields.BinaryField(null=True)
     pdf = fields.BinaryField()
     sha256 = fields.CharField(max_length=64, db_index=True)
 
@@ -32,13 +36,20 @@ class Certificate(Model):
 
 
 class WithdrawnCertificate(Model):
-    """What is left of a removed certificate: enough to answer WITHDRAWN, nothing personal."""
+    """What is left of a removed or replaced certificate: enough to answer WITHDRAWN or
+    REPLACED (with the date), nothing personal."""
 
     id = fields.IntField(primary_key=True)
     verification_code = fields.CharField(max_length=64, unique=True)
     sha256 = fields.CharField(max_length=64, db_index=True)
     issued_at = fields.DatetimeField()
     withdrawn_at = fields.DatetimeField()
+    # "WITHDRAWN" or "REPLACED" (re-issued under a new code after a correction).
+    kind = fields.CharField(max_length=16, default="WITHDRAWN")
+    # The reason code given by whoever withdrew or re-issued it.
+    reason = fields.CharField(max_length=32, null=True)
+    # The certificate's former id: its bit in the credential status list.
+    status_index = fields.IntField(null=True)
 
     class Meta:
         table = "withdrawn_certificate"

@@ -37,6 +37,8 @@ class Course(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     published_at = fields.DatetimeField(null=True)
     archived_at = fields.DatetimeField(null=True)
+    # Hours / CPD credits printed on the certificate and in the credential.
+    credit_hours = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
 
     lessons: fields.ReverseRelation[Lesson]
 
