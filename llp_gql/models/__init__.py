@@ -18,8 +18,8 @@ from llp_gql.models.accounts import (
 )
 from llp_gql.models.audit import AuditEvent
 from llp_gql.models.certificates import Certificate, WithdrawnCertificate
-from llp_gql.models.credentials import CertificateTemplate, SigningKey
 from llp_gql.models.courses import Choice, Course, CourseStatus, Lesson, LessonKind, Question
+from llp_gql.models.credentials import CertificateTemplate, SigningKey
 from llp_gql.models.imports import EmployeeImport
 from llp_gql.models.integrations import ApiKey, DeliveryState, WebhookDelivery, WebhookSubscription
 from llp_gql.models.jobs import Job, JobState, OutboxMail
