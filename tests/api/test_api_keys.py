@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from llp_gql.domain import api_keys
+from llp_gql.domain import access_keys, api_keys
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import ApiKey, AuditEvent, Enrollment, User
 from llp_gql.settings import Settings
@@ -186,3 +186,303 @@ async def test_last_used_written_at_most_once_a_minute(
         assert (await ApiKey.get()).last_used_at != first
     finally:
         api_keys.ApiKey.filter = real_update  # type: ignore[method-assign]
+
+
+NEVER = {
+    "changePassword": 'mutation { changePassword(currentPassword: "x", newPassword: "y") }',
+    "logoutEverywhere": "mutation { logoutEverywhere }",
+    "logout": "mutation { logout }",
+    "setCompanyAdmin": "mutation($u: ID!) { setCompanyAdmin(userId: $u, isAdmin: true) { id } }",
+    "createApiKey": 'mutation { createApiKey(name: "more", scopes: [READ]) { key } }',
+    "revokeApiKey": "mutation($k: ID!) { revokeApiKey(id: $k) { id } }",
+    "deleteMyAccount": 'mutation { deleteMyAccount(password: "x") }',
+    "createCourse": 'mutation { createCourse(title: "T") { id } }',
+    # hidden behind a fragment: the gate reads through it
+    "fragment": "mutation($u: ID!) { ...F } fragment F on Mutation { setCompanyAdmin(userId: $u, "
+    "isAdmin: true) { id } }",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEVER))
+async def test_what_no_key_may_do(
+    client: httpx.AsyncClient, world: World, settings: Settings, name: str
+) -> None:
+    # given a company key with every scope, and a staff key
+    admin = await token_for(world.admin_x, settings)
+    company_key = await make_key(client, admin, ["READ", "MANAGE_PEOPLE", "ASSIGN"])
+    staff = await token_for(world.staff, settings)
+    staff_key = await make_key(client, staff, ["READ"])
+    for key in (company_key["key"], staff_key["key"]):
+        variables = {"u": gid("User", world.employee_x.id), "k": company_key["apiKey"]["id"]}
+        # when either tries what only people do
+        body = await fails(client, "FORBIDDEN", NEVER[name], variables, key)
+        # then it is refused with a stable reason, and nothing changed
+        assert body["errors"][0]["extensions"]["reason"] == "API_KEY_SCOPE"
+        assert body.get("data") is None
+    assert (await User.get(id=world.employee_x.id)).role.value == "LEARNER"
+    assert await ApiKey.filter(revoked_at__isnull=True).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("scopes", "query", "variables_of"),
+    [
+        (["MANAGE_PEOPLE", "ASSIGN"], COMPANY, None),  # no read: no queries
+        (["READ", "MANAGE_PEOPLE"], ASSIGN, "assign"),  # no assign scope
+        (
+            ["READ", "ASSIGN"],
+            'mutation { createEmployee(email: "n@acme.example", name: "N", '
+            'password: "a long enough passphrase") { id } }',
+            None,
+        ),  # no manage-people scope
+    ],
+    ids=["read", "assign", "manage-people"],
+)
+async def test_scope_refusals(
+    client: httpx.AsyncClient,
+    world: World,
+    settings: Settings,
+    scopes: list[str],
+    query: str,
+    variables_of: str | None,
+) -> None:
+    # given a key without the scope the request needs
+    admin = await token_for(world.admin_x, settings)
+    key = (await make_key(client, admin, scopes))["key"]
+    variables = (
+        {"c": gid("Course", world.course.course.id), "u": [gid("User", world.employee_x2.id)]}
+        if variables_of
+        else {}
+    )
+    # when it sends the request, then FORBIDDEN with reason API_KEY_SCOPE, nothing stored
+    body = await fails(client, "FORBIDDEN", query, variables, key)
+    assert body["errors"][0]["extensions"]["reason"] == "API_KEY_SCOPE"
+    assert await Enrollment.filter(learner_id=world.employee_x2.id).count() == 0
+    assert await User.filter(email="n@acme.example").count() == 0
+
+
+async def test_a_key_sees_no_other_company_and_no_certificate(
+    client: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
+    # given company X's key with every scope
+    admin = await token_for(world.admin_x, settings)
+    key = (await make_key(client, admin, ["READ", "MANAGE_PEOPLE", "ASSIGN"]))["key"]
+    # when it reaches company Y's employee, then NOT_FOUND as for a missing one
+    other = await post(
+        client,
+        "mutation($u: ID!) { removeEmployee(userId: $u) }",
+        {"u": gid("User", world.employee_y.id)},
+        key,
+    )
+    missing = await post(
+        client,
+        "mutation($u: ID!) { removeEmployee(userId: $u) }",
+        {"u": gid("User", 999999)},
+        key,
+    )
+    assert other == missing and other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    await fails(
+        client,
+        "NOT_FOUND",
+        ASSIGN,
+        {"c": gid("Course", world.course.course.id), "u": [gid("User", world.employee_y.id)]},
+        key,
+    )
+    assert await User.filter(id=world.employee_y.id).count() == 1
+    # and its key list is empty: keys never see keys
+    assert (await ok(client, LIST, token=key)) == {"apiKeys": []}
+    await fails(client, "FORBIDDEN", "{ company { apiKeys { id } } }", token=key)
+
+
+async def test_who_manages_keys(
+    client: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
+    # given keys of company X, company Y and the platform
+    x = await make_key(client, await token_for(world.admin_x, settings), ["READ"])
+    y = await make_key(client, await token_for(world.admin_y, settings), ["READ"])
+    staff = await token_for(world.staff, settings)
+    s = await make_key(client, staff, ["READ"])
+    # then each sees only its own kind
+    assert [k["id"] for k in (await ok(client, LIST, token=staff))["apiKeys"]] == [
+        s["apiKey"]["id"]
+    ]
+    employee = await token_for(world.employee_x, settings)
+    assert (await ok(client, LIST, token=employee)) == {"apiKeys": []}
+    # and an employee or another company's admin cannot make or revoke X's keys
+    await fails(client, "FORBIDDEN", CREATE, {"n": "k", "s": ["READ"]}, employee)
+    individual = await token_for(world.individual_a, settings)
+    await fails(client, "FORBIDDEN", CREATE, {"n": "k", "s": ["READ"]}, individual)
+    admin_y = await token_for(world.admin_y, settings)
+    other = await post(client, REVOKE, {"id": x["apiKey"]["id"]}, admin_y)
+    missing = await post(client, REVOKE, {"id": gid("ApiKey", 999999)}, admin_y)
+    assert other == missing and other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    await fails(client, "NOT_FOUND", REVOKE, {"id": x["apiKey"]["id"]}, staff)
+    assert await ApiKey.filter(revoked_at__isnull=True).count() == 3
+    # and staff keys take the read scope only
+    body = await fails(client, "VALIDATION", CREATE, {"n": "k", "s": ["ASSIGN"]}, staff)
+    assert body["errors"][0]["extensions"]["field"] == "scopes"
+    del y
+
+
+@pytest.mark.parametrize(
+    ("name", "scopes"),
+    [("", ["READ"]), ("x" * 101, ["READ"]), ("bad\x00name", ["READ"]), ("ok", [])],
+)
+async def test_bad_input_stores_nothing(
+    client: httpx.AsyncClient, world: World, settings: Settings, name: str, scopes: list[str]
+) -> None:
+    admin = await token_for(world.admin_x, settings)
+    await fails(client, "VALIDATION", CREATE, {"n": name, "s": scopes}, admin)
+    assert await ApiKey.all().count() == 0
+
+
+async def test_limits_creations_per_hour_and_active_keys(
+    client: httpx.AsyncClient, world: World, settings: Settings, clock: FakeClock, app: Any
+) -> None:
+    # given small limits
+    app.state.settings = settings
+    limited = settings.replace(api_keys_per_admin_per_hour=3, max_api_keys_per_company=2)
+    made = [
+        await api_keys.create_key(world.admin_x, f"k{i}", ["read"], settings=limited, clock=clock)
+        for i in range(2)
+    ]
+    # then a third active key is refused with its own limit
+    with pytest.raises(Exception) as refused:
+        await api_keys.create_key(world.admin_x, "k3", ["read"], settings=limited, clock=clock)
+    assert refused.value.extensions() == {  # type: ignore[attr-defined]
+        "code": "VALIDATION",
+        "field": "name",
+        "limit": "MAX_ACTIVE_API_KEYS",
+    }
+    # and after revoking one, a third fits; a fourth in the hour is RATE_LIMITED
+    await api_keys.revoke_key(world.admin_x, made[0].row.id, clock=clock)
+    await api_keys.create_key(world.admin_x, "k3", ["read"], settings=limited, clock=clock)
+    await api_keys.revoke_key(world.admin_x, made[1].row.id, clock=clock)
+    with pytest.raises(Exception) as limited_error:
+        await api_keys.create_key(world.admin_x, "k4", ["read"], settings=limited, clock=clock)
+    assert limited_error.value.extensions() == {  # type: ignore[attr-defined]
+        "code": "RATE_LIMITED",
+        "limit": "API_KEYS_PER_HOUR",
+    }
+    # and an hour later the admin may make keys again
+    clock.advance(3601)
+    await api_keys.create_key(world.admin_x, "k5", ["read"], settings=limited, clock=clock)
+    assert await ApiKey.filter(revoked_at__isnull=True).count() == 2
+
+
+async def test_every_key_mutation_and_key_change_is_audited_with_the_key_as_actor(
+    client: httpx.AsyncClient, world: World, settings: Settings
+) -> None:
+    # given a key with every scope
+    admin = await token_for(world.admin_x, settings)
+    made = await make_key(client, admin, ["READ", "MANAGE_PEOPLE", "ASSIGN"])
+    key, prefix = made["key"], made["apiKey"]["prefix"]
+    row = await ApiKey.get(prefix=prefix)
+    # when it runs writes of each scope
+    x2 = gid("User", world.employee_x2.id)
+    course = gid("Course", world.course.course.id)
+    [enrollment] = (await ok(client, ASSIGN, {"c": course, "u": [x2]}, key))["assignCourse"]
+    await ok(client, 'mutation { createGroup(name: "Sales") { id } }', token=key)
+    await ok(
+        client,
+        'mutation($u: ID!) { renameUser(userId: $u, name: "Ed Two") { id } }',
+        {"u": x2},
+        key,
+    )
+    await ok(
+        client, "mutation($u: ID!) { deactivateEmployee(userId: $u) { isActive } }", {"u": x2}, key
+    )
+    await ok(
+        client, "mutation($u: ID!) { reactivateEmployee(userId: $u) { isActive } }", {"u": x2}, key
+    )
+    await ok(
+        client,
+        "mutation($e: ID!) { removeEnrollment(enrollmentId: $e) }",
+        {"e": enrollment["id"]},
+        key,
+    )
+    await ok(client, "mutation($u: ID!) { removeEmployee(userId: $u) }", {"u": x2}, key)
+    group = await ok(client, 'mutation { createGroup(name: "Ops") { id } }', token=key)
+    group_id = group["createGroup"]["id"]
+    x1 = gid("User", world.employee_x.id)
+    await ok(
+        client,
+        "mutation($u: ID!, $g: ID) { setEmployeeGroup(userId: $u, groupId: $g) { id } }",
+        {"u": x1, "g": group_id},
+        key,
+    )
+    await ok(
+        client,
+        'mutation($g: ID!) { renameGroup(groupId: $g, name: "Ops 2") { id } }',
+        {"g": group_id},
+        key,
+    )
+    await ok(client, "mutation($g: ID!) { deleteGroup(groupId: $g) }", {"g": group_id}, key)
+    invited = await ok(
+        client,
+        'mutation { inviteEmployee(email: "new@acme.example", name: "New") { id } }',
+        token=key,
+    )
+    await ok(
+        client,
+        "mutation($u: ID!) { resendInvitation(userId: $u) { id } }",
+        {"u": invited["inviteEmployee"]["id"]},
+        key,
+    )
+    [e1] = (await ok(client, ASSIGN, {"c": course, "u": [x1]}, key))["assignCourse"]
+    await ok(
+        client,
+        'mutation($e: ID!) { setDueDate(enrollmentId: $e, dueAt: "2031-01-01T00:00:00Z") { id } }',
+        {"e": e1["id"]},
+        key,
+    )
+    await ok(
+        client,
+        "mutation($e: ID!, $l: ID!) { grantQuizAttempts(enrollmentId: $e, "
+        "lessonId: $l, extra: 1) { attemptsLeft } }",
+        {"e": e1["id"], "l": gid("Lesson", world.course.quiz.id)},
+        key,
+    )
+    # then every one left an audit row naming the key (and no person) as actor
+    rows = await AuditEvent.filter(actor_email=f"api-key:{prefix}").order_by("id")
+    assert [r.action for r in rows] == [
+        "enrollment.assigned",
+        "group.created",
+        "account.renamed",
+        "account.employee_deactivated",
+        "account.employee_reactivated",
+        "enrollment.removed",
+        "account.employee_removed",
+        "group.created",
+        "account.group_set",
+        "group.renamed",
+        "group.deleted",
+        "account.employee_invited",
+        "account.invitation_resent",
+        "enrollment.assigned",
+        "enrollment.due_date_set",
+        "quiz.attempts_granted",
+    ]
+    # and every mutation a key may run was run here
+    run_here = {
+        "assignCourse",
+        "createGroup",
+        "renameUser",
+        "deactivateEmployee",
+        "reactivateEmployee",
+        "removeEnrollment",
+        "removeEmployee",
+        "setEmployeeGroup",
+        "renameGroup",
+        "deleteGroup",
+        "inviteEmployee",
+        "resendInvitation",
+        "setDueDate",
+        "grantQuizAttempts",
+    }
+    assert set(access_keys.MUTATION_SCOPES) == run_here | {"createEmployee"}  # that one: R1
+    assert all(r.actor_id is None and r.details["api_key_id"] == row.id for r in rows)
+    # and the key's making was audited with the admin as actor, reads were not audited
+    created = await AuditEvent.get(action="api_key.created")
+    assert created.actor_id == world.admin_x.id and created.details["prefix"] == prefix
+    await ok(client, COMPANY, token=key)
+    assert await AuditEvent.filter(actor_email=f"api-key:{prefix}").count() == len(rows)
