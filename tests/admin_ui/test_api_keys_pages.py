@@ -47,7 +47,8 @@ async def test_list_and_make(
         assert api_keys.digest(key) == row.key_hash
         # and the list, afterwards, never shows it again
         again = await client.get("/admin/api-keys")
-        assert key not in again.text and row.prefix in again.text
+        assert key not in again.text
+        assert row.prefix in again.text
     else:
         assert made.status_code == expected
         assert await ApiKey.all().count() == 0
@@ -67,11 +68,13 @@ async def test_bad_form_is_answered_next_to_the_field(
 ) -> None:
     token = await log_in(client, world.admin_x, settings)
     response = await client.post("/admin/api-keys", data={"name": "K", "csrf_token": token})
-    assert response.status_code == 422 and 'id="f-scopes-err"' in response.text
+    assert response.status_code == 422
+    assert 'id="f-scopes-err"' in response.text
     response = await client.post(
         "/admin/api-keys", data={"name": "", "scope": "read", "csrf_token": token}
     )
-    assert response.status_code == 422 and 'id="f-name-err"' in response.text
+    assert response.status_code == 422
+    assert 'id="f-name-err"' in response.text
     assert await ApiKey.all().count() == 0
 
 
@@ -91,13 +94,16 @@ async def test_revoke_asks_first_then_revokes(
     # then its own admin is asked to confirm; another company's key is like a missing one
     assert page.status_code == status
     if status == 404:
-        assert missing.status_code == 404 and missing.text == page.text
+        assert missing.status_code == 404
+        assert missing.text == page.text
     # when they confirm
     done = await client.post(f"/admin/api-keys/{made.row.id}/revoke", data={"csrf_token": token})
     row = await ApiKey.get(id=made.row.id)
     if role == "admin_x":
-        assert done.status_code == 303 and row.revoked_at is not None
+        assert done.status_code == 303
+        assert row.revoked_at is not None
         assert await AuditEvent.filter(action="api_key.revoked").count() == 1
         assert await api_keys.authenticate_key(made.key) is None
     else:
-        assert done.status_code == status and row.revoked_at is None
+        assert done.status_code == status
+        assert row.revoked_at is None

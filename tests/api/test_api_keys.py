@@ -10,6 +10,7 @@ import pytest
 
 from llp_gql.domain import access_keys, api_keys
 from llp_gql.domain.clock import FakeClock
+from llp_gql.errors import RateLimited, TooMany
 from llp_gql.models import ApiKey, AuditEvent, Enrollment, User
 from llp_gql.settings import Settings
 from tests.factories import World
@@ -49,7 +50,8 @@ async def test_lifecycle_create_list_use_revoke(
     assert record["lastUsedAt"] is None
     # and only its SHA-256 is stored, never the secret
     row = await ApiKey.get(prefix=record["prefix"])
-    assert row.key_hash == api_keys.digest(key) and key not in (row.key_hash, row.prefix)
+    assert row.key_hash == api_keys.digest(key)
+    assert key not in (row.key_hash, row.prefix)
     # and the list shows it without the key
     listed = (await ok(client, LIST, token=admin))["apiKeys"]
     assert [k["prefix"] for k in listed] == [record["prefix"]]
@@ -279,7 +281,8 @@ async def test_a_key_sees_no_other_company_and_no_certificate(
         {"u": gid("User", 999999)},
         key,
     )
-    assert other == missing and other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert other == missing
+    assert other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     await fails(
         client,
         "NOT_FOUND",
@@ -312,15 +315,17 @@ async def test_who_manages_keys(
     individual = await token_for(world.individual_a, settings)
     await fails(client, "FORBIDDEN", CREATE, {"n": "k", "s": ["READ"]}, individual)
     admin_y = await token_for(world.admin_y, settings)
+    listed_y = (await ok(client, LIST, token=admin_y))["apiKeys"]
+    assert [k["id"] for k in listed_y] == [y["apiKey"]["id"]]
     other = await post(client, REVOKE, {"id": x["apiKey"]["id"]}, admin_y)
     missing = await post(client, REVOKE, {"id": gid("ApiKey", 999999)}, admin_y)
-    assert other == missing and other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert other == missing
+    assert other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     await fails(client, "NOT_FOUND", REVOKE, {"id": x["apiKey"]["id"]}, staff)
     assert await ApiKey.filter(revoked_at__isnull=True).count() == 3
     # and staff keys take the read scope only
     body = await fails(client, "VALIDATION", CREATE, {"n": "k", "s": ["ASSIGN"]}, staff)
     assert body["errors"][0]["extensions"]["field"] == "scopes"
-    del y
 
 
 @pytest.mark.parametrize(
@@ -336,19 +341,18 @@ async def test_bad_input_stores_nothing(
 
 
 async def test_limits_creations_per_hour_and_active_keys(
-    client: httpx.AsyncClient, world: World, settings: Settings, clock: FakeClock, app: Any
+    world: World, settings: Settings, clock: FakeClock
 ) -> None:
     # given small limits
-    app.state.settings = settings
     limited = settings.replace(api_keys_per_admin_per_hour=3, max_api_keys_per_company=2)
     made = [
         await api_keys.create_key(world.admin_x, f"k{i}", ["read"], settings=limited, clock=clock)
         for i in range(2)
     ]
     # then a third active key is refused with its own limit
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(TooMany) as refused:
         await api_keys.create_key(world.admin_x, "k3", ["read"], settings=limited, clock=clock)
-    assert refused.value.extensions() == {  # type: ignore[attr-defined]
+    assert refused.value.extensions() == {
         "code": "VALIDATION",
         "field": "name",
         "limit": "MAX_ACTIVE_API_KEYS",
@@ -357,9 +361,9 @@ async def test_limits_creations_per_hour_and_active_keys(
     await api_keys.revoke_key(world.admin_x, made[0].row.id, clock=clock)
     await api_keys.create_key(world.admin_x, "k3", ["read"], settings=limited, clock=clock)
     await api_keys.revoke_key(world.admin_x, made[1].row.id, clock=clock)
-    with pytest.raises(Exception) as limited_error:
+    with pytest.raises(RateLimited) as limited_error:
         await api_keys.create_key(world.admin_x, "k4", ["read"], settings=limited, clock=clock)
-    assert limited_error.value.extensions() == {  # type: ignore[attr-defined]
+    assert limited_error.value.extensions() == {
         "code": "RATE_LIMITED",
         "limit": "API_KEYS_PER_HOUR",
     }
@@ -483,6 +487,7 @@ async def test_every_key_mutation_and_key_change_is_audited_with_the_key_as_acto
     assert all(r.actor_id is None and r.details["api_key_id"] == row.id for r in rows)
     # and the key's making was audited with the admin as actor, reads were not audited
     created = await AuditEvent.get(action="api_key.created")
-    assert created.actor_id == world.admin_x.id and created.details["prefix"] == prefix
+    assert created.actor_id == world.admin_x.id
+    assert created.details["prefix"] == prefix
     await ok(client, COMPANY, token=key)
     assert await AuditEvent.filter(actor_email=f"api-key:{prefix}").count() == len(rows)

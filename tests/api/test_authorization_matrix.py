@@ -28,6 +28,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from llp_gql.domain import api_keys
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import (
     Company,
@@ -40,7 +41,6 @@ from llp_gql.models import (
     User,
 )
 from llp_gql.settings import Settings
-from llp_gql.domain import api_keys
 from tests.api.scenario import ROLES, Scenario, build_scenario
 from tests.factories import PASSWORD, World
 from tests.gql import gid, post, token_for
