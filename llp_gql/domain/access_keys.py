@@ -103,6 +103,13 @@ def clean_scopes(scopes: Sequence[str], *, staff: bool) -> str:
     return " ".join(s for s in allowed if s in wanted)
 
 
+def require_person(viewer: access.Viewer, message: str) -> None:
+    """FORBIDDEN (reason API_KEY_SCOPE) for an API key: for what only people do outside
+    GraphQL (the certificate export)."""
+    if key_of(viewer) is not None:
+        raise ScopeRefused(message)
+
+
 # -- managing keys: people only ------------------------------------------------------
 
 

@@ -13,6 +13,9 @@ from llp_gql.domain.clock import FakeClock
 from llp_gql.errors import RateLimited, TooMany
 from llp_gql.models import ApiKey, AuditEvent, Enrollment, User
 from llp_gql.settings import Settings
+from tests.api.scenario import build_scenario
+from tests.api.test_query_counts import QueryLog, count
+from tests.api.test_query_counts import queries as queries  # the SQL-counting fixture
 from tests.factories import World
 from tests.gql import fails, gid, ok, post, token_for
 
@@ -158,36 +161,83 @@ async def test_lookup_by_prefix_then_constant_time_compare(
 
 
 async def test_last_used_written_at_most_once_a_minute(
-    client: httpx.AsyncClient, world: World, settings: Settings, clock: FakeClock
+    client: httpx.AsyncClient,
+    world: World,
+    settings: Settings,
+    clock: FakeClock,
+    queries: QueryLog,
 ) -> None:
-    # given a key and a count of the writes to its row
+    # given a key
     admin = await token_for(world.admin_x, settings)
     key = (await make_key(client, admin, ["READ"]))["key"]
-    writes = 0
-    real_update = api_keys.ApiKey.filter
 
-    def counting_filter(*args: Any, **kwargs: Any) -> Any:
-        nonlocal writes
-        if args:  # only the conditional touch passes a Q
-            writes += 1
-        return real_update(*args, **kwargs)
+    def writes() -> int:
+        return sum(sql.startswith("UPDATE") and "api_key" in sql for sql in queries.statements)
 
-    api_keys.ApiKey.filter = counting_filter  # type: ignore[method-assign]
-    try:
-        # when 30 requests come within the same minute
-        for _ in range(30):
-            await ok(client, COMPANY, token=key)
-        # then last_used_at was written once
-        assert writes == 1
-        first = (await ApiKey.get()).last_used_at
-        # and after a minute, once more
-        clock.advance(61)
-        for _ in range(5):
-            await ok(client, COMPANY, token=key)
-        assert writes == 2
-        assert (await ApiKey.get()).last_used_at != first
-    finally:
-        api_keys.ApiKey.filter = real_update  # type: ignore[method-assign]
+    # when 30 requests come within the same minute
+    queries.statements.clear()
+    queries.active = True
+    for _ in range(30):
+        await ok(client, COMPANY, token=key)
+    # then last_used_at was written once, and nothing else was written
+    assert writes() == 1
+    assert not [s for s in queries.statements if s.startswith(("INSERT", "DELETE"))]
+    first = (await ApiKey.get()).last_used_at
+    # and after a minute, once more
+    clock.advance(61)
+    for _ in range(5):
+        await ok(client, COMPANY, token=key)
+    queries.active = False
+    assert writes() == 2
+    assert (await ApiKey.get()).last_used_at != first
+
+
+async def test_listing_keys_costs_the_same_queries_for_2_and_12_keys(
+    client: httpx.AsyncClient, world: World, settings: Settings, queries: QueryLog
+) -> None:
+    # given an admin with 2 keys, then 12 (made by two people)
+    limits = settings.replace(api_keys_per_admin_per_hour=100, max_api_keys_per_company=100)
+    admin = await token_for(world.admin_x, settings)
+    query = "{ apiKeys { id prefix scopes createdBy { email } } company { apiKeys { id } } }"
+    counts = []
+    for total in (2, 12):
+        while await ApiKey.all().count() < total:
+            await api_keys.create_key(world.admin_x, "k", ["read"], settings=limits)
+        n, data = await count(queries, client, query, admin)
+        assert len(data["apiKeys"]) == total
+        counts.append(n)
+    # then the number of queries does not grow with the list
+    assert counts[0] == counts[1], queries
+    # and a request made with a key costs the key's lookup, not more than a login token's
+    key = (await api_keys.create_key(world.admin_x, "k", ["read"], settings=limits)).key
+    await ok(client, COMPANY, token=key)  # its one last-used write of the minute
+    with_key, _ = await count(queries, client, COMPANY, key)
+    with_token, _ = await count(queries, client, COMPANY, admin)
+    assert with_key <= with_token, queries
+
+
+async def test_a_key_cannot_export_certificates(
+    client: httpx.AsyncClient, world: World, settings: Settings, clock: FakeClock
+) -> None:
+    # given company X's completed assignment with a certificate, and a key with every scope
+    await build_scenario(world, clock=clock, settings=settings)
+    made = await api_keys.create_key(
+        world.admin_x, "k", ["read", "manage-people", "assign"], settings=settings
+    )
+    # when the key asks for the ZIP export, then it is refused and nothing is exported
+    refused = await client.get(
+        "/certificates/export.zip", headers={"Authorization": f"Bearer {made.key}"}
+    )
+    assert refused.status_code == 403
+    assert not refused.content.startswith(b"PK")
+    assert await AuditEvent.filter(action="certificate.exported").count() == 0
+    # while the admin in person gets it
+    admin = await token_for(world.admin_x, settings)
+    allowed = await client.get(
+        "/certificates/export.zip", headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert allowed.status_code == 200
+    assert allowed.content.startswith(b"PK")
 
 
 NEVER = {
