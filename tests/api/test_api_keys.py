@@ -13,11 +13,13 @@ from llp_gql.domain.clock import FakeClock
 from llp_gql.errors import RateLimited, TooMany
 from llp_gql.models import ApiKey, AuditEvent, Enrollment, User
 from llp_gql.settings import Settings
+from llp_portal.app import create_app
 from tests.api.scenario import build_scenario
 from tests.api.test_query_counts import QueryLog, count
 from tests.api.test_query_counts import queries as queries  # the SQL-counting fixture
 from tests.factories import World
 from tests.gql import fails, gid, ok, post, token_for
+from tests.transport.test_budget import client_at
 
 CREATE = (
     "mutation($n: String!, $s: [ApiKeyScope!]!) { createApiKey(name: $n, scopes: $s) "
@@ -541,3 +543,28 @@ async def test_every_key_mutation_and_key_change_is_audited_with_the_key_as_acto
     assert created.details["prefix"] == prefix
     await ok(client, COMPANY, token=key)
     assert await AuditEvent.filter(actor_email=f"api-key:{prefix}").count() == len(rows)
+
+
+async def test_a_key_counts_against_the_per_caller_limits_on_its_own(
+    db: object, world: World, settings: Settings, clock: FakeClock
+) -> None:
+    # given an app whose callers may send 2 refused documents a minute, and two keys
+    app = create_app(
+        settings.replace(refused_queries_per_caller=2), manage_database=False, clock=clock
+    )
+    first = await api_keys.create_key(world.admin_x, "a", ["read"], settings=settings)
+    second = await api_keys.create_key(world.admin_x, "b", ["read"], settings=settings)
+    admin = await token_for(world.admin_x, settings)
+    over = "{" + " ".join(["company { name }"] * 499) + "}"
+    async with client_at(app, "198.51.100.1") as client:
+        # when the first key keeps sending refused documents
+        for _ in range(3):
+            await fails(client, "TOO_MANY_FIELDS", over, token=first.key)
+        # then it waits like any caller
+        response = await client.post(
+            "/graphql", json={"query": COMPANY}, headers={"Authorization": f"Bearer {first.key}"}
+        )
+        assert response.status_code == 429
+        # while the other key and the admin who made both go on
+        await ok(client, COMPANY, token=second.key)
+        await ok(client, COMPANY, token=admin)
