@@ -128,8 +128,6 @@ def company_for_new_key(viewer: access.Viewer) -> int | None:
     for anyone who may not make keys."""
     user = access.require_user(viewer)
     company_id = None if access.is_staff(user) else user.company_id
-    if company_id is None and not access.is_staff(user):
-        raise Forbidden("Only company admins and staff can manage API keys.")
     if not may_manage_api_keys(user, company_id):
         raise Forbidden("Only company admins and staff can manage API keys.")
     return company_id
