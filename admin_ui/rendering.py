@@ -90,6 +90,7 @@ NOTICES = {
     "employee-removed": "The employee was removed with their progress and certificates.",
     "assigned": "The course was assigned.",
     "group-created": "The group was created.",
+    "api-key-revoked": "The key was revoked: it is refused from now on.",
     "group-renamed": "The group was renamed.",
     "group-deleted": "The group was deleted. Its members are now in no group.",
     "group-set": "The group was changed.",

@@ -11,6 +11,7 @@ from starlette.staticfiles import StaticFiles
 
 from admin_ui import (
     account,
+    api_keys,
     assign,
     authoring,
     company,
@@ -76,6 +77,9 @@ def routes() -> list[BaseRoute]:
         Route("/company", company.logo_page, methods=FORM),
         Route("/company/logo", company.logo_image, methods=GET),
         Route("/audit", company.audit_log, methods=GET),
+        # Company admins (their company's keys) and staff (the platform's)
+        Route("/api-keys", api_keys.key_list, methods=FORM),
+        Route("/api-keys/{key_id:int}/revoke", api_keys.key_revoke, methods=FORM),
         # Staff
         Route("/staff/companies", staff.company_list, methods=GET),
         Route("/staff/companies/new", staff.company_new, methods=FORM),

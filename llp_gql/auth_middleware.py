@@ -1,6 +1,8 @@
 """Authentication once, in middleware: every handler finds ``request.state.user``.
 
-API clients send ``Authorization: Bearer <token>``; the admin UI's browser
+API clients send ``Authorization: Bearer <token>``, or an API key
+(``Bearer llp_...``, ``domain/api_keys.py``), which acts as its role narrowed by its
+scopes and opens no page (it carries no session); the admin UI's browser
 session (cookie ``llp_session``) authenticates GraphQL requests from the same
 origin as well. A bad or expired bearer token is treated as no login at all;
 fields that need one then answer UNAUTHENTICATED.
@@ -12,7 +14,7 @@ from http.cookies import SimpleCookie
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from llp_gql.domain import auth
+from llp_gql.domain import api_keys, auth
 from llp_gql.domain.clock import utcnow
 
 SESSION_COOKIE = "llp_session"
@@ -83,6 +85,11 @@ class AuthenticationMiddleware:
             if token is None and same_origin(scope):
                 token, kind = session_token(scope), auth.SESSION
             clock = scope["app"].state.clock if "app" in scope else utcnow
+            if token is not None and kind == auth.API and api_keys.looks_like_key(token):
+                # Read afresh on every request: a revoked key is refused at once.
+                state["user"] = await api_keys.authenticate_key(token, clock=clock)
+                await self.app(scope, receive, send)
+                return
             found = await auth.authenticate(token, kind=kind, clock=clock) if token else None
             if found is not None:
                 state["user"], state["auth_token"] = found

@@ -17,6 +17,8 @@ from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from llp_gql.domain.principals import key_of
+
 request_id_var: ContextVar[str | None] = ContextVar("llp_request_id", default=None)
 # Set by llp_gql.client_address.ForwardedHeadersMiddleware: the audit log records it
 # without the domain knowing about requests.
@@ -91,6 +93,7 @@ class RequestLogMiddleware:
         finally:
             if logger.isEnabledFor(logging.INFO):
                 user = scope.get("state", {}).get("user")
+                key = key_of(user)
                 logger.info(
                     json.dumps(
                         {
@@ -100,6 +103,8 @@ class RequestLogMiddleware:
                             "status": status,
                             "ms": round((time.perf_counter() - started) * 1000, 1),
                             "user_id": getattr(user, "id", None),
+                            # An API key by its public prefix, never its secret.
+                            "api_key": key.prefix if key is not None else None,
                         }
                     )
                 )

@@ -217,6 +217,9 @@ class Settings:
     # included), and resends per invited person in an hour (domain/inviting.py).
     invitations_per_admin_per_hour: int = 500
     invitation_resends_per_person_per_hour: int = 3
+    # API keys (domain/api_keys.py): made per person per hour; active per company.
+    api_keys_per_admin_per_hour: int = 10
+    max_api_keys_per_company: int = 20
 
     # The durable queue (domain/queue.py).
     queue_workers: int = 1  # per process; 0 = this process runs no jobs
@@ -362,6 +365,8 @@ class Settings:
                 cls.invitation_resends_per_person_per_hour,
                 1,
             ),
+            api_keys_per_admin_per_hour=_int(env, "LLP_API_KEYS_PER_ADMIN_PER_HOUR", 10, 1),
+            max_api_keys_per_company=_int(env, "LLP_MAX_API_KEYS_PER_COMPANY", 20, 1),
             queue_workers=_int(env, "LLP_QUEUE_WORKERS", 1, 0),
             queue_poll_interval_seconds=_float(env, "LLP_QUEUE_POLL_INTERVAL_SECONDS", 1.0, 0.01),
             queue_lease_seconds=queue_lease,

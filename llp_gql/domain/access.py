@@ -20,6 +20,7 @@ from typing import TypeAlias
 
 from tortoise.queryset import QuerySet
 
+from llp_gql.domain.principals import is_person
 from llp_gql.errors import AccountDeactivated, Forbidden, NotFound, Unauthenticated
 from llp_gql.models import (
     AccountType,
@@ -79,8 +80,8 @@ def may_create_companies(viewer: Viewer) -> bool:
 
 
 def may_read_outbox(viewer: Viewer) -> bool:
-    """The embedded outbox holds working links of everyone's mail: staff only."""
-    return is_staff(viewer)
+    """The embedded outbox holds working links of everyone's mail: staff in person only."""
+    return is_staff(viewer) and is_person(viewer)
 
 
 def may_see_answer_keys(viewer: Viewer) -> bool:
@@ -208,9 +209,9 @@ def may_download_certificate(viewer: Viewer, enrollment: Enrollment) -> bool:
     """Download right follows the enrollment (DESIGN.md section 2).
 
     SELF: its learner, while an individual. ASSIGNED: the admins of the company
-    that assigned it. Nobody else: not the employee, not staff.
+    that assigned it. Nobody else: not the employee, not staff, not an API key.
     """
-    if viewer is None:
+    if viewer is None or not is_person(viewer):
         return False
     if enrollment.source == EnrollmentSource.SELF:
         return enrollment.learner_id == viewer.id and viewer.account_type == AccountType.INDIVIDUAL

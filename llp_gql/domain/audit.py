@@ -9,6 +9,7 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from llp_gql.domain.clock import utcnow
+from llp_gql.domain.principals import key_of
 from llp_gql.models import AuditEvent, User
 from llp_gql.observability import client_address_var
 
@@ -44,6 +45,14 @@ GROUP_RENAMED = "group.renamed"
 GROUP_DELETED = "group.deleted"
 EMPLOYEE_GROUP_SET = "account.group_set"
 DUE_DATE_SET = "enrollment.due_date_set"
+API_KEY_CREATED = "api_key.created"
+API_KEY_REVOKED = "api_key.revoked"
+
+
+def _actor_details(actor: User | None) -> dict[str, object]:
+    """An API key acting is named by its id (its label is the actor's email)."""
+    key = key_of(actor)
+    return {"api_key_id": key.id} if key is not None else {}
 
 
 async def record(
@@ -62,8 +71,9 @@ async def record(
     Inside a request the client's address (as ``llp_gql.client_address`` resolved
     it, forwarded headers believed only from trusted proxies) is kept with it."""
     address = client_address_var.get()
+    details = {**(details or {}), **_actor_details(actor)}
     if address is not None:
-        details = {**(details or {}), "client_address": address}
+        details["client_address"] = address
     _ = await AuditEvent.create(
         at=at or utcnow(),
         action=action,
@@ -98,6 +108,7 @@ async def record_many(
     batched INSERTs in ``connection``'s transaction."""
     address = client_address_var.get()
     extra: dict[str, object] = {"client_address": address} if address is not None else {}
+    extra.update(_actor_details(actor))
     await AuditEvent.bulk_create(
         [
             AuditEvent(

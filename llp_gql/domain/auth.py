@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from llp_gql.domain import access, audit, ratelimit
+from llp_gql.domain import access, api_keys, audit, ratelimit
 from llp_gql.domain.accounts import check_password, clean_email
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.passwords import check_password_rules, hash_password_async
@@ -118,6 +118,8 @@ async def issue_token(
 ) -> Issued:
     """A new token (API) or session for ``user``; only its digest is stored."""
     token = secrets.token_urlsafe(32)
+    while api_keys.looks_like_key(token):  # that start is an API key's (1 in 16.7 million)
+        token = secrets.token_urlsafe(32)
     ttl = settings.token_ttl_seconds if kind == API else settings.session_ttl_seconds
     expires_at = clock() + timedelta(seconds=ttl)
     csrf_secret = secrets.token_urlsafe(32) if kind == SESSION else None

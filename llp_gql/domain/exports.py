@@ -8,7 +8,7 @@ from datetime import datetime
 
 from tortoise.expressions import Subquery
 
-from llp_gql.domain import access, issuance
+from llp_gql.domain import access, access_keys, issuance
 from llp_gql.errors import NotFound, ValidationFailed
 from llp_gql.models import Certificate, Company, Course, Enrollment, User
 from llp_gql.settings import Settings
@@ -30,7 +30,9 @@ class ExportFilter:
 
 
 async def company_for_export(viewer: access.Viewer) -> Company:
-    """Only a company's admins export its certificates."""
+    """Only a company's admins export its certificates, in person: never an API key
+    (keys never download certificates; docs/integrations.md)."""
+    access_keys.require_person(viewer, "API keys cannot download certificates.")
     return await access.access_own_company(viewer)
 
 

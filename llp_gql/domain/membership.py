@@ -28,6 +28,7 @@ from llp_gql.domain import access, audit
 from llp_gql.domain.accounts import clean_name
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.locks import lock_company, lock_user
+from llp_gql.domain.principals import key_of
 from llp_gql.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from llp_gql.models import AuthToken, PasswordResetToken, Role, User
 
@@ -44,7 +45,13 @@ async def _locked(actor: User, user: User, connection: BaseDBAsyncClient) -> tup
     current = await lock_user(user.id, connection)
     if current is None:
         raise NotFound("User")
-    current_actor = current if actor.id == user.id else await lock_user(actor.id, connection)
+    if key_of(actor) is not None:
+        # An API key has no row to re-read; it was checked (not revoked) for this request.
+        current_actor: User | None = actor
+    elif actor.id == user.id:
+        current_actor = current
+    else:
+        current_actor = await lock_user(actor.id, connection)
     if current_actor is None or not access.is_company_admin(current_actor, user.company_id):
         raise Forbidden("Only company admins can do this.")
     return current_actor, current

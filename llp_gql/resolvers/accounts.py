@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from llp_gql.domain import accounts, auth, inviting, membership, password_reset
+from llp_gql.domain.principals import is_person
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.context import Info
 from llp_gql.schema.ids import decode_id
@@ -139,7 +140,8 @@ async def logout_everywhere(info: Info) -> bool:
 
 async def me(info: Info) -> UserType | None:
     viewer = info.context.viewer
-    return UserType.from_model(viewer) if viewer else None
+    # An API key is no person: it has no "me" (its company is Query.company).
+    return UserType.from_model(viewer) if viewer and is_person(viewer) else None
 
 
 async def company(info: Info) -> CompanyType | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from llp_gql.domain import api_keys as domain_api_keys
 from llp_gql.domain import groups as domain_groups
 from llp_gql.domain.deadlines import with_overdue
 from llp_gql.domain.invitations import is_pending
@@ -17,12 +18,14 @@ from llp_gql.schema.enums import AccountType, EnrollmentStatus, Role
 from llp_gql.schema.groups import GroupType
 from llp_gql.schema.ids import decode_id, encode_id
 from llp_gql.schema.pagination import After, Connection, First, paginate
-from llp_gql.schema.permissions import CanManageCompany
+from llp_gql.schema.permissions import CanManageApiKeys, CanManageCompany
 
 if TYPE_CHECKING:
+    from llp_gql.schema.api_keys import ApiKeyType
     from llp_gql.schema.learning import EnrollmentType
 
 EnrollmentRef = Annotated["EnrollmentType", strawberry.lazy("llp_gql.schema.learning")]
+ApiKeyRef = Annotated["ApiKeyType", strawberry.lazy("llp_gql.schema.api_keys")]
 GroupFilter = Annotated[
     strawberry.ID | None,
     strawberry.argument(
@@ -155,6 +158,17 @@ class CompanyType:
     async def groups(self, info: Info) -> list[GroupType]:
         rows = await domain_groups.groups_with_counts(info.context.viewer)
         return [GroupType.from_model(r.group, members=r.members) for r in rows]
+
+    @strawberry.field(
+        permission_classes=[CanManageApiKeys],
+        description="The company's API keys, newest first, revoked ones included. For this "
+        "company's admins; FORBIDDEN for everyone else and for API keys.",
+    )
+    async def api_keys(self, info: Info) -> list[ApiKeyRef]:
+        from llp_gql.schema.api_keys import ApiKeyType
+
+        rows = await domain_api_keys.list_keys(info.context.viewer)
+        return [ApiKeyType.from_model(row) for row in rows]
 
 
 @strawberry.type(

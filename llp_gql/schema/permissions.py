@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from strawberry.permission import BasePermission
 
-from llp_gql.domain import access
+from llp_gql.domain import access, access_keys
 from llp_gql.schema.context import Info
 
 
@@ -79,3 +79,12 @@ class CanSeeLessonContent(_Rule):
         return access.may_see_lesson_content(
             context.viewer, source.course_id, context.loaders.enrolled_course_ids
         )
+
+
+class CanManageApiKeys(_Rule):
+    """On Company.apiKeys: the company's admins in person (never a key)."""
+
+    message = "Only this company's admins can see its API keys."
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return access_keys.may_manage_api_keys(info.context.viewer, source.pk)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import strawberry
 
 from llp_gql.resolvers import accounts as account_resolvers
+from llp_gql.resolvers import api_keys as key_resolvers
 from llp_gql.resolvers import certificates as certificate_resolvers
 from llp_gql.resolvers import courses as course_resolvers
 from llp_gql.resolvers import learning as learning_resolvers
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
+from llp_gql.schema.api_keys import ApiKeyType
 from llp_gql.schema.certificates import CertificateVerificationType
 from llp_gql.schema.courses import CourseType, LessonType
+from llp_gql.schema.key_mutations import KeyMutations
 from llp_gql.schema.learning import (
     VIDEO_PROTOCOL,
     EnrollmentType,
@@ -79,6 +82,13 @@ class Query:
         description="The caller's own company (its admins read their lists there); null "
         "without a login or without a company.",
     )
+    api_keys: list[ApiKeyType] = strawberry.field(
+        resolver=key_resolvers.api_keys_list,
+        permission_classes=authenticated,
+        description="The API keys you manage, newest first, revoked ones included: your "
+        "company's for its admins, the platform's for staff; empty for everyone else (and "
+        "for API keys)." + _LOGGED_IN,
+    )
     verify_certificate: CertificateVerificationType = strawberry.field(
         resolver=certificate_resolvers.verify_certificate,
         description="Check a certificate's verification code. Public, no login needed; "
@@ -90,7 +100,7 @@ class Query:
     description="What a client changes. Errors as for Query; a mutation that fails stores "
     "nothing. Mutations of one document run one after the other."
 )
-class Mutation(PeopleMutations):
+class Mutation(PeopleMutations, KeyMutations):
     sign_up: AuthPayload = strawberry.mutation(
         resolver=account_resolvers.sign_up,
         description="Open an individual learner account and log in with it. Public; limited "

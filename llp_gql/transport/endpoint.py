@@ -23,6 +23,7 @@ from strawberry.types import ExecutionResult
 from llp_gql.client_address import client_address
 from llp_gql.schema import Mutation, Query
 from llp_gql.schema.context import Context
+from llp_gql.schema.key_scopes import KeyScopes
 from llp_gql.settings import Settings
 from llp_gql.transport.budget import Budget
 from llp_gql.transport.extensions import build_extensions
@@ -54,6 +55,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mask_errors=True,
         hide_suggestions=not settings.debug,
     )
+    # The API keys' scope gate, before anything runs (llp_gql/schema/key_scopes.py).
+    extensions.insert(0, KeyScopes)
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     config = StrawberryConfig(

@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from llp_gql.domain import ratelimit
+from llp_gql.domain.principals import key_of
 from llp_gql.errors import RateLimited
 from llp_gql.models import User
 from llp_gql.settings import Settings
@@ -46,7 +47,11 @@ _REFUSED_MESSAGE = (
 
 
 def caller_key(viewer: User | None, address: str) -> str:
-    """Signed-in callers answer for themselves; anonymous ones per address."""
+    """Signed-in callers answer for themselves, API keys each for itself; anonymous
+    ones per address."""
+    key = key_of(viewer)
+    if key is not None:
+        return f"key:{key.id}"
     return f"user:{viewer.id}" if viewer is not None else f"addr:{address[:64]}"
 
 

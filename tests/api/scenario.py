@@ -88,7 +88,8 @@ class Scenario:
         }
 
     def user(self, role: str) -> User | None:
-        return None if role == "anonymous" else self.world.users()[role]
+        """The person of a role; None for anonymous callers and for API-key roles."""
+        return self.world.users().get(role)
 
 
 async def build_scenario(world: World, *, clock: FakeClock, settings: Settings) -> Scenario:

@@ -28,6 +28,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from llp_gql.domain import api_keys
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import (
     Company,
@@ -52,6 +53,55 @@ MISSING_USER = gid("User", 999999)
 MISSING_COURSE = gid("Course", 999999)
 
 Check = Callable[[Scenario, str], Awaitable[bool]]
+
+
+# API keys act as their role narrowed by scopes (docs/integrations.md, "API keys"):
+# role -> (the person-role it acts as, its scopes, revoked?).
+KEY_ROLES: dict[str, tuple[str, tuple[str, ...], bool]] = {
+    "key_x_read": ("admin_x", ("read",), False),
+    "key_x_people": ("admin_x", ("manage-people",), False),
+    "key_x_assign": ("admin_x", ("assign",), False),
+    "key_staff": ("staff", ("read",), False),
+    "key_revoked": ("admin_x", ("read", "manage-people", "assign"), True),
+}
+ALL_ROLES = (*ROLES, *KEY_ROLES)
+# Written out here, not read from access_keys: the mutations of this matrix a key may run.
+KEY_MUTATIONS = {
+    "assignCourse": "assign",
+    "removeEnrollment": "assign",
+    "grantQuizAttempts": "assign",
+    "createEmployee": "manage-people",
+    "removeEmployee": "manage-people",
+}
+
+
+def key_outcome(
+    name: str, query: str, leaf: tuple[str, ...], expect: Mapping[str, str], role: str
+) -> str:
+    """What a key role gets: what its person-role gets, narrowed by its scopes; a revoked
+    key is no login at all."""
+    acts_as, scopes, revoked = KEY_ROLES[role]
+    if revoked:
+        return expect["anonymous"]
+    base = expect[acts_as]
+    if query.lstrip().startswith("mutation"):
+        return base if KEY_MUTATIONS.get(leaf[0]) in scopes else FORBIDDEN
+    if "read" not in scopes:
+        return FORBIDDEN
+    if leaf[0] == "me":
+        return NONE  # a key is no person: `me` is null
+    guarded = (*leaf[-1:], name.rsplit(".", 1)[-1])
+    if {"verificationCode", "downloadUrl"} & set(guarded) and base == ALLOW:
+        return FORBIDDEN  # keys never download certificates (nor read their codes)
+    return base
+
+
+def seen_as(role: str) -> str:
+    """Whose visibility a role has (for the check that nothing hidden leaks)."""
+    if role in KEY_ROLES:
+        acts_as, _, revoked = KEY_ROLES[role]
+        return "anonymous" if revoked else acts_as
+    return role
 
 
 def outcomes(
@@ -86,6 +136,14 @@ class Target:
     intact: Check | None = None
     # GET the download link obtained by an allowed role.
     download: bool = False
+
+    def __post_init__(self) -> None:
+        expect = dict(self.expect)
+        for role in KEY_ROLES:
+            expect.setdefault(
+                role, key_outcome(self.name, self.query, self.leaf, self.expect, role)
+            )
+        object.__setattr__(self, "expect", expect)
 
 
 # -- who may do what with the three enrollments of the scenario (DESIGN.md section 2) ----
@@ -640,7 +698,7 @@ BUGS: dict[tuple[str, str], str] = {}
 def _cases() -> list[Any]:
     cases = []
     for target in TARGETS:
-        for role in ROLES:
+        for role in ALL_ROLES:
             marks = []
             if (role, target.name) in BUGS:
                 marks.append(pytest.mark.xfail(strict=True, reason=BUGS[role, target.name]))
@@ -741,6 +799,13 @@ async def test_authorization_matrix(
     # given a role and the scenario's objects
     user = scenario.user(role)
     token = await token_for(user, settings) if user else None
+    if role in KEY_ROLES:
+        acts_as, scopes, revoked = KEY_ROLES[role]
+        maker = scenario.user(acts_as)
+        made = await api_keys.create_key(maker, role, list(scopes), settings=settings)
+        if revoked:
+            await api_keys.revoke_key(maker, made.row.id)
+        token = made.key
     expected = target.expect[role]
     variables = {k: _resolve(v, scenario) for k, v in target.variables.items()}
     baseline = None
@@ -765,7 +830,7 @@ async def test_authorization_matrix(
     # and no enrollment the role may not see appears anywhere in the answer
     by_gid = {gid("Enrollment", getattr(scenario, k).id): k for k in ENROLLMENTS}
     for seen in strings(body.get("data")) & by_gid.keys():
-        assert role in VIEW[by_gid[seen]], (seen, body)
+        assert seen_as(role) in VIEW[by_gid[seen]], (seen, body)
     if target.true_for is not None and expected == ALLOW:
         values = set(leaves(body["data"], target.leaf))
         assert values == {role in target.true_for}, body

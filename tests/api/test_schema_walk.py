@@ -57,6 +57,13 @@ OPEN_FIELDS: dict[str, str] = {
         "only the viewer's own company, or the company of a person they may see",
     ),
     **_open(
+        "ApiKey",
+        "id name prefix scopes createdAt lastUsedAt revokedAt createdBy",
+        "reached only through apiKeys (access_keys.visible_api_keys), Company.apiKeys "
+        "(CanManageApiKeys) and the key mutations (access_keys.access_api_key)",
+    ),
+    **_open("CreatedApiKey", "key apiKey", "only the answer of createApiKey, to its maker"),
+    **_open(
         "Enrollment",
         "id source completedAt course learner assignedBy status progressPercent lessons "
         "blockers certificate dueAt isOverdue",
