@@ -21,6 +21,7 @@ from admin_ui import (
     login,
     matrix,
     membership,
+    notifications,
     outbox,
     staff,
 )
@@ -76,6 +77,7 @@ def routes() -> list[BaseRoute]:
         Route("/company", company.logo_page, methods=FORM),
         Route("/company/logo", company.logo_image, methods=GET),
         Route("/audit", company.audit_log, methods=GET),
+        Route("/notifications", notifications.notifications_page, methods=FORM),
         # Staff
         Route("/staff/companies", staff.company_list, methods=GET),
         Route("/staff/companies/new", staff.company_new, methods=FORM),
