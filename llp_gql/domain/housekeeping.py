@@ -72,6 +72,7 @@ async def round_of_work(*, clock: Clock = utcnow, settings: Settings | None = No
     """The app's housekeeping round: prune, then queue this hour's reminder scan and
     weekly-report run (one job per hour whatever the number of workers: the job key)."""
     pruned = await prune_expired(clock=clock, settings=settings)
+    _ = await reminders.prune_days(clock())
     await reminders.schedule(clock=clock)
     await reports.schedule(clock=clock)
     return pruned

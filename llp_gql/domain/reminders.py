@@ -33,9 +33,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -58,6 +59,7 @@ from llp_gql.settings import Settings
 SCAN_JOB = "reminders.scan"
 OVERDUE_EVENT = "overdue-event"
 CHUNK_SIZE = 500
+INSERT_BATCH = 1000
 
 # Only placeholders are formatted into these ({} = the VALUES rows); values are parameters.
 _CLAIM_DAYS = (
@@ -114,15 +116,27 @@ async def _claim_days(db: BaseDBAsyncClient, user_ids: Sequence[int], day: date)
 async def _mark_sent(
     db: BaseDBAsyncClient, pairs: Sequence[tuple[int, str]], now: datetime
 ) -> set[tuple[int, str]]:
-    """Insert (enrollment, offset) rows; the pairs this call inserted (not another run)."""
-    if not pairs:
-        return set()
+    """Insert (enrollment, offset) rows; the pairs this call inserted (not another run).
+    In statements of ``INSERT_BATCH`` rows: far below any database's parameter limit."""
     at = ReminderSent._meta.fields_map["sent_at"].to_db_value(now, ReminderSent)
-    rows = await db.execute_query_dict(
-        _MARK_SENT.format(_rows(db, 3, len(pairs))),
-        [v for enrollment_id, key in sorted(pairs) for v in (enrollment_id, key, at)],
-    )
-    return {(int(row["enrollment_id"]), str(row["offset"])) for row in rows}
+    ordered = sorted(pairs)
+    inserted: set[tuple[int, str]] = set()
+    for start in range(0, len(ordered), INSERT_BATCH):
+        batch = ordered[start : start + INSERT_BATCH]
+        rows = await db.execute_query_dict(
+            _MARK_SENT.format(_rows(db, 3, len(batch))),
+            [v for enrollment_id, key in batch for v in (enrollment_id, key, at)],
+        )
+        inserted |= {(int(row["enrollment_id"]), str(row["offset"])) for row in rows}
+    return inserted
+
+
+async def prune_days(now: datetime) -> int:
+    """Forget who was mailed on days before yesterday: only today's rows decide anything."""
+    deleted: int = await ReminderDay.filter(
+        day__lt=now.astimezone(UTC).date() - timedelta(days=1)
+    ).delete()
+    return deleted
 
 
 async def scan(
@@ -179,7 +193,7 @@ async def _scan_chunk(
         )
     }
     sent = set(
-        await ReminderSent.filter(enrollment_id__in=[e.id for e in enrollments]).values_list(
+        await ReminderSent.filter(enrollment_id__in=Subquery(chunk.values("id"))).values_list(
             "enrollment_id", "offset"
         )
     )

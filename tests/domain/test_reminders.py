@@ -9,13 +9,14 @@ from datetime import timedelta
 import pytest
 from tortoise.context import TortoiseContext
 
-from llp_gql.domain import reminders, reports
+from llp_gql.domain import housekeeping, reminders, reports
 from llp_gql.domain.clock import FakeClock
 from llp_gql.errors import Forbidden
 from llp_gql.models import (
     Enrollment,
     EnrollmentSource,
     Job,
+    ReminderDay,
     ReminderSent,
     ReportSubscription,
     User,
@@ -205,3 +206,42 @@ async def test_only_active_company_admins_subscribe_and_receive(
     await User.filter(id=world.admin_x.id).update(role="LEARNER")
     assert await reports.send_weekly(settings=settings, clock=clock) == 0
     assert await reports.unsubscribe(world.admin_y, reports.ReportKind.DIGEST) is False
+
+
+async def test_every_workers_round_queues_one_scan_and_one_report_run_per_hour(
+    db: TortoiseContext, settings: Settings, clock: FakeClock
+) -> None:
+    # when two workers' housekeeping rounds run in the same hour, and one the next hour
+    await housekeeping.round_of_work(clock=clock, settings=settings)
+    await housekeeping.round_of_work(clock=clock, settings=settings)
+    clock.advance(3600)
+    await housekeeping.round_of_work(clock=clock, settings=settings)
+    # then one job of each kind per hour
+    assert await Job.filter(kind=reminders.SCAN_JOB).count() == 2
+    assert await Job.filter(kind=reports.WEEKLY_JOB).count() == 2
+
+
+async def test_old_mail_days_are_forgotten_today_s_are_kept(
+    db: TortoiseContext, world: World, clock: FakeClock
+) -> None:
+    today = clock().date()
+    for back in (0, 1, 2, 30):
+        await ReminderDay.create(user=world.employee_x, day=today - timedelta(days=back))
+    assert await reminders.prune_days(clock()) == 2
+    assert sorted(await ReminderDay.all().values_list("day", flat=True)) == [
+        today - timedelta(days=1),
+        today,
+    ]
+
+
+async def test_a_scan_in_small_chunks_mails_everyone_once(
+    db: TortoiseContext, world: World, settings: Settings, clock: FakeClock
+) -> None:
+    # given 10 people with two courses each, scanned 3 people at a time
+    await _assign(world, 10, 2, timedelta(days=7))
+    result = await reminders.scan(settings=settings, clock=clock, chunk_size=3)
+    # then each person got one mail naming both courses, each reminder once
+    assert (result.mails, result.reminders) == (10, 20)
+    mails = await Job.filter(kind="mail.send")
+    assert len({m.key for m in mails}) == 10
+    assert all(str(m.payload["subject"]) == "Reminder: 2 courses to finish" for m in mails)
