@@ -25,6 +25,7 @@ from llp_gql.reminder_offsets import NO_OFFSETS, Offsets, parse_offsets
 from llp_gql.settings import Settings, SettingsError
 from tests.api import test_query_counts
 from tests.api.test_query_counts import QueryLog
+from tests.domain.test_reminders_month import lingering_scans as lingering_scans
 from tests.factories import World, make_course, make_user
 
 queries = test_query_counts.queries  # the statement-counting fixture
@@ -245,3 +246,23 @@ async def test_a_scan_in_small_chunks_mails_everyone_once(
     mails = await Job.filter(kind="mail.send")
     assert len({m.key for m in mails}) == 10
     assert all(str(m.payload["subject"]) == "Reminder: 2 courses to finish" for m in mails)
+
+
+async def test_five_scans_at_once_send_each_reminder_once_in_one_mail_each(
+    db: TortoiseContext,
+    world: World,
+    settings: Settings,
+    clock: FakeClock,
+    lingering_scans: None,
+) -> None:
+    # given 6 people with two courses each, due in a week
+    await _assign(world, 6, 2, timedelta(days=7))
+    # when five scans run at the same moment (each reads before any writes)
+    results = await asyncio.gather(
+        *(reminders.scan(settings=settings, clock=clock) for _ in range(5))
+    )
+    # then 6 mails and 12 reminders in all, whoever sent them
+    assert sum(r.mails for r in results) == 6
+    assert sum(r.reminders for r in results) == 12
+    assert await Job.filter(kind="mail.send").count() == 6
+    assert await ReminderSent.filter(offset__startswith="before:7d").count() == 12

@@ -16,11 +16,13 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
+from typing import Any
 
+import pytest
 from tortoise.context import TortoiseContext
 
 from llp_gql import jobs
-from llp_gql.domain import events, queue, reminders, reports
+from llp_gql.domain import events, progress, queue, reminders, reports
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import (
     Enrollment,
@@ -49,8 +51,27 @@ def _offsets(rows: list[tuple[int, str]], enrollment_id: int) -> set[str]:
     }
 
 
+@pytest.fixture
+def lingering_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every scan lingers between reading what is due and writing what it sent, so two
+    scans started together really both read before either writes (the window a missing
+    ON CONFLICT guard would leave open)."""
+    real = progress.load_states
+
+    async def lingering(*args: Any, **kwargs: Any) -> Any:
+        found = await real(*args, **kwargs)
+        await asyncio.sleep(0.05)
+        return found
+
+    monkeypatch.setattr(progress, "load_states", lingering)
+
+
 async def test_a_simulated_month_sends_each_reminder_once_and_batched(
-    db: TortoiseContext, world: World, settings: Settings, clock: FakeClock
+    db: TortoiseContext,
+    world: World,
+    settings: Settings,
+    clock: FakeClock,
+    lingering_scans: None,
 ) -> None:
     # given a company's learners with due dates (clock starts on a Monday, 09:00 UTC)
     t0 = clock()
