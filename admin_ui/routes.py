@@ -22,6 +22,7 @@ from admin_ui import (
     login,
     matrix,
     membership,
+    notifications,
     outbox,
     staff,
 )
@@ -80,6 +81,7 @@ def routes() -> list[BaseRoute]:
         # Company admins (their company's keys) and staff (the platform's)
         Route("/api-keys", api_keys.key_list, methods=FORM),
         Route("/api-keys/{key_id:int}/revoke", api_keys.key_revoke, methods=FORM),
+        Route("/notifications", notifications.notifications_page, methods=FORM),
         # Staff
         Route("/staff/companies", staff.company_list, methods=GET),
         Route("/staff/companies/new", staff.company_new, methods=FORM),

@@ -60,8 +60,9 @@ async def readyz(request: Request) -> Response:
 
 @contextlib.asynccontextmanager
 async def _housekeeping(settings: Settings, clock: Clock) -> AsyncIterator[None]:
-    """Prune expired rows in the background while the app runs (every worker does;
-    pruning is idempotent), and stop before the database connections close."""
+    """Prune expired rows and queue the hourly reminder and report jobs in the background
+    while the app runs (every worker does; both are idempotent), and stop before the
+    database connections close."""
     if not settings.prune_interval_seconds:
         yield
         return
@@ -69,7 +70,7 @@ async def _housekeeping(settings: Settings, clock: Clock) -> AsyncIterator[None]
         housekeeping.run_periodically(
             settings.prune_interval_seconds,
             clock=clock,
-            prune=functools.partial(housekeeping.prune_expired, settings=settings),
+            prune=functools.partial(housekeeping.round_of_work, settings=settings),
         ),
         name="llp-housekeeping",
     )

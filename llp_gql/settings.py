@@ -22,6 +22,7 @@ from llp_gql.client_address import (
     Network,
     parse_trusted_proxies,
 )
+from llp_gql.reminder_offsets import DEFAULT_OFFSETS, Offsets, parse_offsets
 
 Mode = Literal["production", "dev", "demo"]
 SmtpTls = Literal["starttls", "tls", "none"]
@@ -240,6 +241,11 @@ class Settings:
     import_max_rows: int = 20_000
     import_keep_seconds: int = 86400
 
+    # Due-date reminders (domain/reminders.py) and the admins' weekly digest (how many
+    # overdue people it names; the rest are counted).
+    reminder_offsets: Offsets = DEFAULT_OFFSETS
+    digest_max_names: int = 20
+
     @property
     def debug(self) -> bool:
         return self.mode != "production"
@@ -297,6 +303,10 @@ class Settings:
                 f"got {forwarded_header!r}."
             )
         smtp = _smtp(env)
+        try:
+            reminder_offsets = parse_offsets(env.get("LLP_REMINDER_OFFSETS", ""))
+        except ValueError as exc:
+            raise SettingsError(f"LLP_REMINDER_OFFSETS: {exc}.") from None
         queue_lease = _int(env, "LLP_QUEUE_LEASE_SECONDS", cls.queue_lease_seconds, 10)
         # A send that outlives its lease could be taken over and sent again.
         if float(smtp["smtp_timeout_seconds"]) * 2 >= queue_lease:  # type: ignore[arg-type]
@@ -381,4 +391,6 @@ class Settings:
             import_max_bytes=_int(env, "LLP_IMPORT_MAX_BYTES", cls.import_max_bytes, 1024),
             import_max_rows=_int(env, "LLP_IMPORT_MAX_ROWS", cls.import_max_rows, 1),
             import_keep_seconds=_int(env, "LLP_IMPORT_KEEP_SECONDS", cls.import_keep_seconds, 60),
+            reminder_offsets=reminder_offsets,
+            digest_max_names=_int(env, "LLP_DIGEST_MAX_NAMES", cls.digest_max_names, 1),
         )

@@ -71,6 +71,12 @@ def is_company_admin(viewer: Viewer, company_id: int | None = None) -> bool:
     return company_id is None or viewer.company_id == company_id
 
 
+def may_receive_reports(viewer: Viewer) -> bool:
+    """The weekly digest and compliance mails: a company's active admins (checked again
+    at every send, so a demoted or deactivated admin's subscription goes quiet)."""
+    return is_company_admin(viewer)
+
+
 def may_author_courses(viewer: Viewer) -> bool:
     return is_staff(viewer)
 

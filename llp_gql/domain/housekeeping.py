@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from llp_gql.domain import auth, password_reset, queue, ratelimit
+from llp_gql.domain import auth, password_reset, queue, ratelimit, reminders, reports
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.imports import prune_uploads
 from llp_gql.settings import Settings
@@ -66,6 +66,16 @@ async def prune_expired(*, clock: Clock = utcnow, settings: Settings | None = No
         jobs=await queue.prune_finished(settings=settings or Settings(), now=now),
         imports=await prune_uploads(settings=settings or Settings(), now=now),
     )
+
+
+async def round_of_work(*, clock: Clock = utcnow, settings: Settings | None = None) -> Pruned:
+    """The app's housekeeping round: prune, then queue this hour's reminder scan and
+    weekly-report run (one job per hour whatever the number of workers: the job key)."""
+    pruned = await prune_expired(clock=clock, settings=settings)
+    _ = await reminders.prune_days(clock())
+    await reminders.schedule(clock=clock)
+    await reports.schedule(clock=clock)
+    return pruned
 
 
 Sleep = Callable[[float], Awaitable[None]]

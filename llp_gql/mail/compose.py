@@ -53,13 +53,17 @@ def _environment() -> Environment:
     )
 
 
-def render(name: str, *, to: str, context: Mapping[str, object]) -> Mail:
-    """The mail ``name`` for ``to``, both parts rendered from ``context``."""
+def render(
+    name: str, *, to: str, context: Mapping[str, object], subject: str | None = None
+) -> Mail:
+    """The mail ``name`` for ``to``, both parts rendered from ``context``; ``subject``
+    for mails whose subject says what is in them (reminders: which course)."""
     environment = _environment()
-    values = {**context, "subject": SUBJECTS[name]}
+    subject = subject or SUBJECTS[name]
+    values = {**context, "subject": subject}
     return Mail(
         to=to,
-        subject=SUBJECTS[name],
+        subject=subject,
         text=environment.get_template(f"{name}.txt").render(values),
         html=environment.get_template(f"{name}.html").render(values),
     )

@@ -23,9 +23,11 @@ from llp_gql.schema.permissions import CanManageApiKeys, CanManageCompany
 if TYPE_CHECKING:
     from llp_gql.schema.api_keys import ApiKeyType
     from llp_gql.schema.learning import EnrollmentType
+    from llp_gql.schema.reports import ReportSubscriptionType
 
 EnrollmentRef = Annotated["EnrollmentType", strawberry.lazy("llp_gql.schema.learning")]
 ApiKeyRef = Annotated["ApiKeyType", strawberry.lazy("llp_gql.schema.api_keys")]
+SubscriptionRef = Annotated["ReportSubscriptionType", strawberry.lazy("llp_gql.schema.reports")]
 GroupFilter = Annotated[
     strawberry.ID | None,
     strawberry.argument(
@@ -223,6 +225,20 @@ class UserType:
             return None
         row = await info.context.loaders.company.load(self.company_pk)
         return CompanyType.from_model(row) if row else None
+
+    @strawberry.field(
+        description="Your weekly report mails (read it on Query.me). Empty for anyone "
+        "else, and for people who may not receive them (only company admins may)."
+    )
+    async def report_subscriptions(self, info: Info) -> list[SubscriptionRef]:
+        from llp_gql.domain import reports
+        from llp_gql.schema.reports import ReportSubscriptionType
+
+        viewer = info.context.viewer
+        if viewer is None or encode_id("User", viewer.id) != self.id:
+            return []
+        rows = await reports.subscriptions_of(viewer)
+        return [ReportSubscriptionType.from_model(row) for row in rows]
 
     @strawberry.field(
         description="The person's group (department) in their company; null when none."

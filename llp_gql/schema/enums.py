@@ -18,6 +18,7 @@ import strawberry
 from strawberry.types.enum import has_enum_definition
 
 from llp_gql.domain.certificates import VerificationStatus
+from llp_gql.domain.reports import ReportKind
 from llp_gql.domain.state import BlockerReason, EnrollmentStatus
 from llp_gql.models import (
     AccountType,
@@ -147,6 +148,16 @@ _describe(
         "UNKNOWN": "No certificate ever had this code.",
     },
 )
+_describe(
+    ReportKind,
+    "A weekly mail a company admin may subscribe to (off until subscribed).",
+    {
+        "DIGEST": "Who in the company is overdue: counts, the first names, and a link to "
+        "the progress matrix filtered to overdue work.",
+        "COMPLIANCE": "A summary of the company's assignments (completed, open, overdue) "
+        "and a link to the compliance report page; the report itself is not attached.",
+    },
+)
 
 __all__ = [
     "AccountType",
@@ -156,6 +167,7 @@ __all__ = [
     "EnrollmentStatus",
     "LessonKind",
     "LessonStatus",
+    "ReportKind",
     "Role",
     "VerificationStatus",
 ]

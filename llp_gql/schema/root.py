@@ -23,6 +23,7 @@ from llp_gql.schema.learning import (
 )
 from llp_gql.schema.pagination import Connection
 from llp_gql.schema.people import PeopleMutations
+from llp_gql.schema.reports import ReportMutations
 from llp_gql.schema.wording import _LEARNER, _LOGGED_IN, _STAFF, authenticated, staff
 
 # Fields anyone may call without logging in; the schema-walk test (R2) holds every
@@ -100,7 +101,7 @@ class Query:
     description="What a client changes. Errors as for Query; a mutation that fails stores "
     "nothing. Mutations of one document run one after the other."
 )
-class Mutation(PeopleMutations, KeyMutations):
+class Mutation(PeopleMutations, KeyMutations, ReportMutations):
     sign_up: AuthPayload = strawberry.mutation(
         resolver=account_resolvers.sign_up,
         description="Open an individual learner account and log in with it. Public; limited "

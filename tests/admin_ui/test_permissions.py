@@ -21,6 +21,7 @@ from llp_gql.models import (
     Enrollment,
     Lesson,
     LessonProgress,
+    ReportSubscription,
     User,
 )
 from llp_gql.settings import Settings
@@ -260,6 +261,14 @@ CASES = [
         {"admin_x": 303, "admin_y": 303, "staff": 303},
         lambda s: {"name": "A New Name"},
     ),
+    # weekly report mails: company admins only
+    get("notifications", lambda s: "/admin/notifications", ADMINS),
+    post(
+        "notifications-on",
+        lambda s: "/admin/notifications",
+        {"admin_x": 303, "admin_y": 303},
+        lambda s: {"kind": "digest", "action": "subscribe"},
+    ),
     post(
         "account-logout-everywhere",
         lambda s: "/admin/account/logout-everywhere",
@@ -279,6 +288,7 @@ async def snapshot(scene: Scene) -> tuple[object, ...]:
         await Lesson.all().count(),
         await AuditEvent.all().count(),
         await AuthToken.all().count(),
+        await ReportSubscription.all().count(),
         tuple(courses),
         tuple(extra),
     )

@@ -91,6 +91,16 @@ OPEN_FIELDS: dict[str, str] = {
         "id email name accountType role company isActive deactivatedAt invitationPending",
         "the viewer, people in an enrollment they may see, or their company's employees",
     ),
+    **_open(
+        "User",
+        "reportSubscriptions",
+        "the viewer's own only: empty for anyone else's User (the resolver compares ids)",
+    ),
+    **_open(
+        "ReportSubscription",
+        "kind subscribedAt lastSentWeek",
+        "reached only as User.reportSubscriptions of the viewer, or the subscribe answer",
+    ),
     **_open("User", "group", "the group of a person the viewer may see (its name, nothing more)"),
     **_open(
         "Group",

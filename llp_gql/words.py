@@ -4,6 +4,9 @@ kinds, blockers and error codes.
 One place, so that the learner app, the admin pages and emails say the same thing
 (STYLE.md: "human words instead of enum codes"). Pages never print a raw code such
 as ``VIDEO_UNFINISHED``; the templates get these functions as filters.
+
+It lives in the core, beside the domain it words, and not in a web package:
+the reminder mails (``llp_gql.domain.reminders``) use it as the pages do.
 """
 
 from __future__ import annotations
