@@ -236,6 +236,8 @@ class Settings:
     import_max_bytes: int = 5_000_000
     import_max_rows: int = 20_000
     import_keep_seconds: int = 86400
+    # Compliance report (domain/reports): rows read per statement batch while streaming.
+    report_batch_rows: int = 1000
 
     @property
     def debug(self) -> bool:
@@ -376,4 +378,5 @@ class Settings:
             import_max_bytes=_int(env, "LLP_IMPORT_MAX_BYTES", cls.import_max_bytes, 1024),
             import_max_rows=_int(env, "LLP_IMPORT_MAX_ROWS", cls.import_max_rows, 1),
             import_keep_seconds=_int(env, "LLP_IMPORT_KEEP_SECONDS", cls.import_keep_seconds, 60),
+            report_batch_rows=_int(env, "LLP_REPORT_BATCH_ROWS", cls.report_batch_rows, 1),
         )
