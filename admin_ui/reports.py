@@ -60,6 +60,7 @@ async def report_page(request: Request, user: access.Actor) -> Response:
             "percent": report_files.percent_text,
             "csv_url": f"{PAGE}.csv" + (f"?{query}" if query else ""),
             "xlsx_url": f"{PAGE}.xlsx" + (f"?{query}" if query else ""),
+            "xlsx_max_rows": app_state.settings_of(request).report_xlsx_max_rows,
             "matrix_url": "/admin/progress" + (f"?{query}" if query else ""),
         },
         status=400 if errors else 200,
@@ -93,7 +94,10 @@ async def report_csv(request: Request, user: access.Actor) -> Response:
 
 @web.page(web.company_admin)
 async def report_xlsx(request: Request, user: access.Actor) -> Response:
+    """REPORT_TOO_LARGE (413 page) past ``report_xlsx_max_rows``: one COUNT first."""
     report = await _report(request, user)
-    batch = app_state.settings_of(request).report_batch_rows
+    settings = app_state.settings_of(request)
+    await reports.check_xlsx_size(report, settings.report_xlsx_max_rows)
+    batch = settings.report_batch_rows
     chunks = report_files.xlsx_chunks(report, batch=batch)
     return _download(report, chunks, XLSX_TYPE, ".xlsx")

@@ -238,6 +238,9 @@ class Settings:
     import_keep_seconds: int = 86400
     # Compliance report (domain/reports): rows read per statement batch while streaming.
     report_batch_rows: int = 1000
+    # An XLSX is built row by row by openpyxl (about 0.3 ms a row, CPU): larger reports
+    # are CSV only (REPORT_TOO_LARGE); see docs/reports.md.
+    report_xlsx_max_rows: int = 20_000
 
     @property
     def debug(self) -> bool:
@@ -379,4 +382,5 @@ class Settings:
             import_max_rows=_int(env, "LLP_IMPORT_MAX_ROWS", cls.import_max_rows, 1),
             import_keep_seconds=_int(env, "LLP_IMPORT_KEEP_SECONDS", cls.import_keep_seconds, 60),
             report_batch_rows=_int(env, "LLP_REPORT_BATCH_ROWS", cls.report_batch_rows, 1),
+            report_xlsx_max_rows=_int(env, "LLP_REPORT_XLSX_MAX_ROWS", cls.report_xlsx_max_rows, 1),
         )

@@ -2,8 +2,8 @@
 the admin's company, with the matrix's filters, computed in SQL in keyset batches.
 
 A row: person (name, email, active or left), group, course, status, progress percent,
-due date, overdue, completed at, certificate code. Rows are ordered by the person's
-name (then person, then assignment) and read ``batch`` at a time with a keyset
+due date, overdue, completed at, certificate code. Rows are grouped by person (in the
+order people were added), then course, and read ``batch`` at a time with a keyset
 (never OFFSET, never the whole company): each batch costs exactly
 ``STATEMENTS_PER_BATCH`` statements whatever its size, and the report
 ``FIXED_STATEMENTS`` (+1 with a group filter) before the first batch.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
@@ -29,19 +29,34 @@ from llp_gql.domain import access, groups
 from llp_gql.domain.deadlines import with_overdue
 from llp_gql.domain.matrix_filter import MatrixFilter, filtered_people
 from llp_gql.domain.state import EnrollmentStatus, status_of
+from llp_gql.errors import ReportTooLarge
 from llp_gql.models import (
-    Certificate,
     Company,
     Enrollment,
     Lesson,
-    LessonProgress,
-    LessonStatus,
 )
 
 FIXED_STATEMENTS = 2  # the company (access), the lesson count of every assigned course
-STATEMENTS_PER_BATCH = 3  # the rows, their progress counts, their certificates
-ORDER = ("learner__name", "learner_id", "id")
+STATEMENTS_PER_BATCH = 1  # the rows with their progress counts and certificate code
+# Grouped by person (in the order people were added), then course: the walk of the unique
+# (learner_id, course_id) index, so each batch reads its rows and stops (O(batch)); an
+# order by name would sort every remaining row of the company again for each batch.
+ORDER = ("learner_id", "course_id")
 COLUMNS = ("id", "learner_id", "course_id", "due_at", "completed_at")
+# Counted per row by the database in the same statement (correlated subqueries on the
+# unique indexes of lesson_progress and certificate): no list of ids is sent back.
+COUNTS = {
+    "progress_rows": RawSQL(
+        '(SELECT COUNT(*) FROM "lesson_progress" WHERE "enrollment_id" = "enrollment"."id")'
+    ),
+    "lessons_done": RawSQL(
+        '(SELECT COUNT(*) FROM "lesson_progress" WHERE "enrollment_id" = "enrollment"."id"'
+        " AND \"status\" = 'COMPLETED')"  # LessonStatus.COMPLETED (a test holds them equal)
+    ),
+    "certificate_code": RawSQL(
+        '(SELECT "verification_code" FROM "certificate" WHERE "enrollment_id" = "enrollment"."id")'
+    ),
+}
 RELATED = {  # a row's other columns, by joins in the same statement
     "name": "learner__name",
     "email": "learner__email",
@@ -113,39 +128,49 @@ async def count_rows(report: ComplianceReport) -> int:
     return await _selected(report).count()
 
 
+async def check_xlsx_size(report: ComplianceReport, max_rows: int) -> None:
+    """REPORT_TOO_LARGE when the report has more rows than an XLSX may hold."""
+    if await count_rows(report) > max_rows:
+        raise ReportTooLarge(
+            f"An Excel file holds at most {max_rows:,} rows of this report. "
+            "Download the CSV (no limit), or narrow the filters."
+        )
+
+
 async def report_batches(
     report: ComplianceReport, *, batch: int = 1000, limit: int | None = None
 ) -> AsyncIterator[list[ReportRow]]:
     """The report's rows, ``batch`` at a time (at most ``limit`` rows in all)."""
     rows, now = _selected(report), report.now
     lessons = await _lesson_counts(report)
-    after: tuple[str, int, int] | None = None
+    after: tuple[int, int] | None = None
     left = limit
     while left is None or left > 0:
         size = batch if left is None else min(batch, left)
         page = rows if after is None else rows.filter(_after(after))
         # One row more than the batch says whether another batch follows, so a report of
         # exactly n batches costs n statements of rows, not n + 1.
-        found = await page.order_by(*ORDER).limit(size + 1).values(*COLUMNS, **RELATED)
+        found = (
+            await page.annotate(**COUNTS)
+            .order_by(*ORDER)
+            .limit(size + 1)
+            .values(*COLUMNS, *COUNTS, **RELATED)
+        )
         more = len(found) > size
         found = found[:size]
         if found:
-            yield await _rows(found, lessons, now)
+            yield [_row(row, lessons, now) for row in found]
         if not more:
             return
         last = found[-1]
-        after = (last["name"], last["learner_id"], last["id"])
+        after = (last["learner_id"], last["course_id"])
         left = None if left is None else left - len(found)
 
 
-def _after(key: tuple[str, int, int]) -> Q:
-    """Rows after ``key`` in ``ORDER`` (name, person, assignment)."""
-    name, learner_id, enrollment_id = key
-    return (
-        Q(learner__name__gt=name)
-        | Q(learner__name=name, learner_id__gt=learner_id)
-        | Q(learner_id=learner_id, id__gt=enrollment_id)
-    )
+def _after(key: tuple[int, int]) -> Q:
+    """Rows after ``key`` in ``ORDER`` (person, course)."""
+    learner_id, course_id = key
+    return Q(learner_id__gt=learner_id) | Q(learner_id=learner_id, course_id__gt=course_id)
 
 
 async def _lesson_counts(report: ComplianceReport) -> dict[int, int]:
@@ -161,35 +186,8 @@ async def _lesson_counts(report: ComplianceReport) -> dict[int, int]:
     return {row["course_id"]: row["lessons"] for row in found}
 
 
-async def _rows(
-    found: list[dict[str, Any]], lessons: dict[int, int], now: datetime
-) -> list[ReportRow]:
-    """The batch's rows with their progress counts and certificate codes (two statements)."""
-    ids = [row["id"] for row in found]
-    counts: dict[int, tuple[int, int]] = {
-        row["enrollment_id"]: (row["rows"], row["done"])
-        for row in await LessonProgress.filter(enrollment_id__in=ids)
-        .group_by("enrollment_id")
-        .annotate(rows=Count("id"), done=Count("id", _filter=Q(status=LessonStatus.COMPLETED)))
-        .values("enrollment_id", "rows", "done")
-    }
-    codes: dict[int, str] = {
-        row["enrollment_id"]: row["verification_code"]
-        for row in await Certificate.filter(enrollment_id__in=ids).values(
-            "enrollment_id", "verification_code"
-        )
-    }
-    return [_row(row, counts.get(row["id"], (0, 0)), codes, lessons, now) for row in found]
-
-
-def _row(
-    row: dict[str, Any],
-    counts: tuple[int, int],
-    codes: dict[int, str],
-    lessons: dict[int, int],
-    now: datetime,
-) -> ReportRow:
-    progress_rows, done = counts
+def _row(row: dict[str, Any], lessons: dict[int, int], now: datetime) -> ReportRow:
+    progress_rows, done = row["progress_rows"], row["lessons_done"]
     due_at: datetime | None = row["due_at"]
     completed_at: datetime | None = row["completed_at"]
     return ReportRow(
@@ -205,5 +203,5 @@ def _row(
         # deadlines.is_overdue's rule on the row's values (a test holds them together)
         overdue=due_at is not None and completed_at is None and due_at < now,
         completed_at=completed_at,
-        certificate_code=codes.get(row["id"]),
+        certificate_code=row["certificate_code"],
     )

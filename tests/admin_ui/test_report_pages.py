@@ -265,3 +265,23 @@ async def test_streaming_5000_rows_peaks_no_higher_than_1000(
     # the peak is one batch's worth, not the report's: equal within noise, and small
     assert large_peak < small_peak * 1.25 + 256 * 1024, (small_peak, large_peak)
     assert large_peak < 8 * 1024 * 1024
+
+
+async def test_an_xlsx_past_its_row_limit_is_refused_and_not_offered(
+    app: object, client: httpx.AsyncClient, settings: Settings, scene: Scene
+) -> None:
+    # given a limit of one row (LLP_REPORT_XLSX_MAX_ROWS) and a report of two
+    limited = settings.replace(report_xlsx_max_rows=1)
+    app.state.settings = limited  # type: ignore[attr-defined]
+    _ = await log_in(client, scene.world.admin_x, settings)
+    refused = await client.get(PAGE + ".xlsx")
+    assert refused.status_code == 413
+    assert "content-disposition" not in refused.headers
+    assert "at most 1 rows" in refused.text
+    page = await client.get(PAGE)
+    assert "Download Excel" not in page.text
+    assert "Excel files hold up to 1 rows" in page.text
+    # one row fits: the file is served
+    assert (await client.get(PAGE + ".xlsx?q=emma")).status_code == 200
+    # and the CSV has no such limit
+    assert len(_csv_rows(await client.get(PAGE + ".csv"))) == 3
