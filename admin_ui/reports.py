@@ -88,6 +88,7 @@ async def report_csv(request: Request, user: access.Actor) -> Response:
     """Checked before the first byte (filters, rights); then streamed batch by batch."""
     report = await _report(request, user)
     batch = app_state.settings_of(request).report_batch_rows
+    await reports.record_download(report, "csv")
     chunks = report_files.csv_chunks(report, batch=batch)
     return _download(report, chunks, "text/csv; charset=utf-8", ".csv")
 
@@ -99,5 +100,6 @@ async def report_xlsx(request: Request, user: access.Actor) -> Response:
     settings = app_state.settings_of(request)
     await reports.check_xlsx_size(report, settings.report_xlsx_max_rows)
     batch = settings.report_batch_rows
+    await reports.record_download(report, "xlsx")
     chunks = report_files.xlsx_chunks(report, batch=batch)
     return _download(report, chunks, XLSX_TYPE, ".xlsx")

@@ -25,7 +25,7 @@ from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from llp_gql.domain import access, groups
+from llp_gql.domain import access, audit, groups
 from llp_gql.domain.deadlines import with_overdue
 from llp_gql.domain.matrix_filter import MatrixFilter, filtered_people
 from llp_gql.domain.state import EnrollmentStatus, status_of
@@ -126,6 +126,20 @@ def _selected(report: ComplianceReport) -> QuerySet[Enrollment]:
 async def count_rows(report: ComplianceReport) -> int:
     """How many rows the report has (one COUNT)."""
     return await _selected(report).count()
+
+
+async def record_download(report: ComplianceReport, file_format: str) -> None:
+    """The audit row of a download (the report names every person: who took it, when,
+    with which filters)."""
+    await audit.record(
+        audit.REPORT_DOWNLOADED,
+        actor=report.viewer,
+        subject_type="company",
+        subject_id=report.company.id,
+        company_id=report.company.id,
+        at=report.now,
+        details={"format": file_format, "filters": dict(report.selection.query_items())},
+    )
 
 
 async def check_xlsx_size(report: ComplianceReport, max_rows: int) -> None:

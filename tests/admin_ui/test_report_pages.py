@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 
 from admin_ui.reports import XLSX_TYPE
 from learner_ui.words import ENROLLMENT_STATUS
-from llp_gql.domain import report_files, reports
+from llp_gql.domain import audit, report_files, reports
 from llp_gql.domain.clock import FakeClock
 from llp_gql.domain.matrix_filter import MatrixFilter
-from llp_gql.models import Enrollment, EnrollmentSource, Group, User
+from llp_gql.models import AuditEvent, Enrollment, EnrollmentSource, Group, User
 from llp_gql.settings import Settings
 from tests.admin_ui import Scene, log_in
 from tests.factories import World, make_user
@@ -285,3 +285,29 @@ async def test_an_xlsx_past_its_row_limit_is_refused_and_not_offered(
     assert (await client.get(PAGE + ".xlsx?q=emma")).status_code == 200
     # and the CSV has no such limit
     assert len(_csv_rows(await client.get(PAGE + ".csv"))) == 3
+
+
+async def test_each_download_is_in_the_audit_log_and_a_refused_one_is_not(
+    client: httpx.AsyncClient, settings: Settings, scene: Scene
+) -> None:
+    _ = await log_in(client, scene.world.admin_x, settings)
+    _ = await client.get(PAGE + ".csv?q=emma&people=active")
+    _ = await client.get(PAGE + ".xlsx")
+    _ = await client.get(PAGE + ".csv?people=nobody")  # refused: 400
+    _ = await client.get(PAGE)  # looking is not downloading
+    events = await AuditEvent.filter(action=audit.REPORT_DOWNLOADED).order_by("id")
+    address = {"client_address": "203.0.113.7"}
+    assert [(e.actor_id, e.company_id, e.details) for e in events] == [
+        (
+            scene.world.admin_x.id,
+            scene.world.company_x.id,
+            {"format": "csv", "filters": {"q": "emma", "people": "active"}, **address},
+        ),
+        (
+            scene.world.admin_x.id,
+            scene.world.company_x.id,
+            {"format": "xlsx", "filters": {}, **address},
+        ),
+    ]
+    log = await client.get("/admin/audit")
+    assert "Compliance report downloaded" in log.text
