@@ -315,3 +315,40 @@ async def test_a_group_filter_costs_one_statement_more(
 
 def test_the_raw_sql_names_the_completed_status_as_stored() -> None:
     assert LessonStatus.COMPLETED.value in str(reports.COUNTS["lessons_done"].sql)
+
+
+async def test_changes_while_a_report_streams_never_repeat_or_lose_an_untouched_row(
+    world: World, clock: FakeClock
+) -> None:
+    people = [
+        await make_user(f"r{n}@acme.example", name=f"R {n}", company=world.company_x)
+        for n in range(6)
+    ]
+    rows_at_start = [await _assign(world, p) for p in people]
+    other = (await make_course("Other")).course
+    seen: list[reports.ReportRow] = []
+    async for chunk in reports.report_batches(await _report(world, clock), batch=2):
+        if not seen:  # after the first batch: people 0 and 1 read, 2-5 not yet
+            await rows_at_start[3].delete()  # removed before it was read
+            _ = await Enrollment.create(  # a new course for someone already passed
+                learner=people[0],
+                course=other,
+                source=EnrollmentSource.ASSIGNED,
+                company_id=world.company_x.id,
+            )
+            late = await Enrollment.create(  # and for someone still ahead
+                learner=people[4],
+                course=other,
+                source=EnrollmentSource.ASSIGNED,
+                company_id=world.company_x.id,
+            )
+            await Enrollment.filter(id=rows_at_start[5].id).update(completed_at=clock())
+        seen.extend(chunk)
+    ids = [r.enrollment_id for r in seen]
+    assert len(ids) == len(set(ids))  # nothing twice
+    untouched = {e.id for n, e in enumerate(rows_at_start) if n != 3}
+    assert untouched <= set(ids)  # nothing lost
+    assert rows_at_start[3].id not in ids
+    assert late.id in ids  # ahead of the keyset: read in its turn
+    done = next(r for r in seen if r.enrollment_id == rows_at_start[5].id)
+    assert done.status == EnrollmentStatus.COMPLETED  # read after the change
