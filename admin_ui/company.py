@@ -24,6 +24,7 @@ ACTION_LABELS = {
     audit.CERTIFICATE_ISSUED: "Certificate issued",
     audit.CERTIFICATE_DOWNLOADED: "Certificate downloaded",
     audit.CERTIFICATES_EXPORTED: "Certificates exported",
+    audit.REPORT_DOWNLOADED: "Compliance report downloaded",
     audit.ATTEMPTS_GRANTED: "Extra quiz attempts",
     audit.EMPLOYEE_CREATED: "Employee created",
     audit.EMPLOYEE_REMOVED: "Employee removed",

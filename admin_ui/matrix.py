@@ -3,14 +3,14 @@ blockers, extra quiz attempts, removing an assignment and downloading certificat
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
-from admin_ui.employees import membership_filter, search_term
-from admin_ui.groups import group_param
 from llp_gql.certs.links import download_url
-from llp_gql.domain import access, enrollments, groups, matrix, quizzes
+from llp_gql.domain import access, enrollments, groups, matrix, matrix_filter, quizzes
 from llp_gql.errors import Conflict, ValidationFailed
 
 MATRIX_PAGE_SIZE = 25
@@ -18,10 +18,10 @@ MATRIX_PAGE_SIZE = 25
 
 @web.page(web.company_admin)
 async def progress_matrix(request: Request, user: access.Actor) -> Response:
-    q = search_term(request)
-    group = await groups.group_of(user, group_param(request))
-    overdue_only = request.query_params.get("overdue") == "1"
-    which = membership_filter(request)
+    # The one reading of the matrix's filters (the compliance report reads them so too).
+    selection = matrix_filter.parse_matrix_filter(request.query_params)
+    q, overdue_only, which = selection.search, selection.overdue_only, selection.which
+    group = await groups.group_of(user, selection.group_id)
     found = await matrix.progress_matrix(
         user,
         q,
@@ -47,6 +47,8 @@ async def progress_matrix(request: Request, user: access.Actor) -> Response:
             "overdue_only": overdue_only,
             "which": which,
             "pager": paging.pager(request, found.people),
+            "report_url": "/admin/reports/compliance"
+            + ("?" + urlencode(selection.query_items()) if selection.query_items() else ""),
         },
     )
 

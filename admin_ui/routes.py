@@ -24,6 +24,7 @@ from admin_ui import (
     membership,
     notifications,
     outbox,
+    reports,
     staff,
 )
 
@@ -75,6 +76,9 @@ def routes() -> list[BaseRoute]:
             methods=GET,
         ),
         Route("/export", export.export_page, methods=GET),
+        Route("/reports/compliance", reports.report_page, methods=GET),
+        Route("/reports/compliance.csv", reports.report_csv, methods=GET),
+        Route("/reports/compliance.xlsx", reports.report_xlsx, methods=GET),
         Route("/company", company.logo_page, methods=FORM),
         Route("/company/logo", company.logo_image, methods=GET),
         Route("/audit", company.audit_log, methods=GET),

@@ -193,6 +193,13 @@ class RateLimited(LLPError):
         return ext
 
 
+class ReportTooLarge(LLPError):
+    """An XLSX report of more rows than ``LLP_REPORT_XLSX_MAX_ROWS``: the CSV has no limit."""
+
+    code = "REPORT_TOO_LARGE"
+    http_status = 413
+
+
 class Conflict(LLPError):
     code = "CONFLICT"
     http_status = 409

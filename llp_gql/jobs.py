@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from llp_gql.domain import invitations, issuance, password_reset, queue, reminders, reports
+from llp_gql.domain import (
+    invitations,
+    issuance,
+    password_reset,
+    queue,
+    reminders,
+    report_subscriptions,
+)
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.mail import jobs as mail_jobs
 from llp_gql.models import Job
@@ -27,7 +34,7 @@ def handlers(settings: Settings, *, clock: Clock = utcnow) -> Mapping[str, queue
         _ = await reminders.scan(settings=settings, clock=clock)
 
     async def weekly_reports(job: Job) -> None:
-        _ = await reports.send_weekly(settings=settings, clock=clock)
+        _ = await report_subscriptions.send_weekly(settings=settings, clock=clock)
 
     return {
         **mail_jobs.handlers(settings, clock=clock),
@@ -35,5 +42,5 @@ def handlers(settings: Settings, *, clock: Clock = utcnow) -> Mapping[str, queue
         issuance.RENDER_JOB: render,
         password_reset.REQUEST_JOB: reset_request,
         reminders.SCAN_JOB: reminder_scan,
-        reports.WEEKLY_JOB: weekly_reports,
+        report_subscriptions.WEEKLY_JOB: weekly_reports,
     }

@@ -33,6 +33,8 @@ NOT_PAGES = {
     "/certificates/{certificate_id:int}/download",
     "/certificates/export.zip",
     "/admin/import/template.csv",
+    "/admin/reports/compliance.csv",  # files (their error answers are pages)
+    "/admin/reports/compliance.xlsx",
     "/healthz",
     "/readyz",
 }

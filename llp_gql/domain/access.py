@@ -357,6 +357,14 @@ def visible_companies(viewer: Viewer) -> QuerySet[Company]:
     return Company.filter(id__in=[])
 
 
+def visible_company_enrollments(viewer: Viewer) -> QuerySet[Enrollment]:
+    """The assignments of the company the viewer administers (its reports), as for the
+    ZIP export: its admins only; none for anyone else, staff included."""
+    if viewer is not None and viewer.company_id is not None and is_company_admin(viewer):
+        return Enrollment.filter(company_id=viewer.company_id)
+    return Enrollment.filter(id__in=[])
+
+
 def visible_audit_events(viewer: Viewer) -> QuerySet[AuditEvent]:
     """The audit log of the company the viewer administers; nothing for anyone else
     (staff read the log in the database, not in the admin UI)."""

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from llp_gql.domain import auth, password_reset, queue, ratelimit, reminders, reports
+from llp_gql.domain import auth, password_reset, queue, ratelimit, reminders, report_subscriptions
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.imports import prune_uploads
 from llp_gql.settings import Settings
@@ -74,7 +74,7 @@ async def round_of_work(*, clock: Clock = utcnow, settings: Settings | None = No
     pruned = await prune_expired(clock=clock, settings=settings)
     _ = await reminders.prune_days(clock())
     await reminders.schedule(clock=clock)
-    await reports.schedule(clock=clock)
+    await report_subscriptions.schedule(clock=clock)
     return pruned
 
 

@@ -14,8 +14,9 @@ from tortoise.expressions import Subquery
 
 from llp_gql.domain import access, progress, quizzes
 from llp_gql.domain.clock import utcnow
-from llp_gql.domain.companies import ALL, matching_people, with_membership
-from llp_gql.domain.deadlines import is_overdue, with_overdue
+from llp_gql.domain.companies import ALL
+from llp_gql.domain.deadlines import is_overdue
+from llp_gql.domain.matrix_filter import MatrixFilter, filtered_people
 from llp_gql.domain.paging import Page, fetch_page
 from llp_gql.domain.state import EnrollmentState
 from llp_gql.errors import NotFound
@@ -51,14 +52,9 @@ async def progress_matrix(
     People who left stay in it (``which`` narrows: see companies.with_membership)."""
     company = await access.access_own_company(viewer)
     moment = now or utcnow()
-    members = access.visible_users(viewer).filter(company_id=company.id)
-    if group_id is not None:
-        members = members.filter(group_id=group_id)
-    if overdue_only:
-        late = with_overdue(Enrollment.filter(company_id=company.id), True, moment)
-        members = members.filter(id__in=Subquery(late.values("learner_id")))
+    selection = MatrixFilter(search, group_id, overdue_only, which)
     people = await fetch_page(
-        with_membership(matching_people(members, search), which),
+        filtered_people(viewer, company.id, selection, moment),
         page,
         size,
         order_by=("name", "id"),

@@ -1,213 +1,221 @@
-"""Admins' weekly mails: the overdue digest and the compliance report (DESIGN.md 4c).
+"""The compliance report (DESIGN.md section 4c, "Reports"): one row per assignment of
+the admin's company, with the matrix's filters, computed in SQL in keyset batches.
 
-- **Opt-in.** Nobody gets either mail until they subscribe (GraphQL
-  ``subscribeToReport`` or the admin UI's Notifications page): mail nobody asked
-  for is noise, and a company's first admin did not choose these mails.
-  Company Admins only (``access.may_receive_reports``), checked again at every
-  send: a demoted or deactivated admin's subscription simply goes quiet.
-- **Once per subscription and ISO week.** The ``reports.weekly`` job is queued
-  every hour (``schedule``, key per hour); for each subscription not yet sent this
-  week it runs a conditional ``UPDATE ... SET last_sent_week = W WHERE
-  last_sent_week IS DISTINCT FROM W``: the one run whose UPDATE changed the row
-  queues the mail, in the same transaction. Two runs at once send it once.
-  So the mail goes out in the first hour of each Monday (UTC), and a new
-  subscriber's first one within the hour.
-- **No personal data attached.** The digest names the first
-  ``LLP_DIGEST_MAX_NAMES`` overdue people (the admin sees them anyway) and links
-  to the matrix filtered to overdue; the compliance mail is a summary and a link
-  to the report page, never the report itself.
+A row: person (name, email, active or left), group, course, status, progress percent,
+due date, overdue, completed at, certificate code. Rows are grouped by person (in the
+order people were added), then course, and read ``batch`` at a time with a keyset
+(never OFFSET, never the whole company): each batch costs exactly
+``STATEMENTS_PER_BATCH`` statements whatever its size, and the report
+``FIXED_STATEMENTS`` (+1 with a group filter) before the first batch.
+
+Status and percent follow ``state.py``'s rules, counted by the database: COMPLETED
+when ``completed_at`` is stored, NOT_STARTED while the assignment has no progress row,
+else IN_PROGRESS; percent = completed progress rows / lessons of the course, rounded to
+one decimal (``state.compute_state``'s formula: the matrix and the report agree).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
+from typing import Any
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q, Subquery
-from tortoise.transactions import in_transaction
+from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 
-from llp_gql.domain import access, queue
-from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.domain import access, audit, groups
 from llp_gql.domain.deadlines import with_overdue
-from llp_gql.errors import Forbidden
-from llp_gql.mail.compose import MAIL_JOB, Mail, render
-from llp_gql.models import Company, Enrollment, ReportSubscription, User
-from llp_gql.settings import Settings
+from llp_gql.domain.matrix_filter import MatrixFilter, filtered_people
+from llp_gql.domain.state import EnrollmentStatus, status_of
+from llp_gql.errors import ReportTooLarge
+from llp_gql.models import (
+    Company,
+    Enrollment,
+    Lesson,
+)
 
-WEEKLY_JOB = "reports.weekly"
-COMPLIANCE_PAGE = "/admin/reports/compliance"
-OVERDUE_MATRIX = "/admin/progress?overdue=1&people=active"
-
-
-class ReportKind(StrEnum):
-    DIGEST = "digest"
-    COMPLIANCE = "compliance"
-
-
-def iso_week(moment: datetime) -> str:
-    """'2026-W02': the ISO week of ``moment`` in UTC."""
-    year, week, _ = moment.astimezone(UTC).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-async def schedule(*, clock: Clock = utcnow) -> None:
-    """Queue this hour's run (a no-op when it is queued already)."""
-    hour = clock().astimezone(UTC).strftime("%Y-%m-%dT%H")
-    await queue.enqueue(WEEKLY_JOB, {"hour": hour}, key=f"{WEEKLY_JOB}:{hour}", clock=clock)
-
-
-# -- subscribing -------------------------------------------------------------------------
-
-
-async def subscriptions_of(viewer: access.Viewer) -> list[ReportSubscription]:
-    """The viewer's own subscriptions, by kind; none for people who may not receive them."""
-    user = access.require_user(viewer)
-    if not access.may_receive_reports(user):
-        return []
-    return list(await ReportSubscription.filter(user_id=user.id).order_by("kind"))
-
-
-async def subscribe(
-    viewer: access.Viewer, kind: ReportKind, *, clock: Clock = utcnow
-) -> ReportSubscription:
-    """Subscribe the viewer to ``kind`` (idempotent: subscribing twice keeps one row)."""
-    user = access.require_user(viewer)
-    if not access.may_receive_reports(user):
-        raise Forbidden("Only company admins receive the weekly reports.")
-    existing = await ReportSubscription.get_or_none(user_id=user.id, kind=kind.value)
-    if existing is not None:
-        return existing
-    try:
-        return await ReportSubscription.create(
-            user_id=user.id, kind=kind.value, filters={}, created_at=clock()
-        )
-    except IntegrityError:  # the same request twice at once: the unique pair decided
-        return await ReportSubscription.get(user_id=user.id, kind=kind.value)
-
-
-async def unsubscribe(viewer: access.Viewer, kind: ReportKind) -> bool:
-    """Stop ``kind`` for the viewer; True when they were subscribed."""
-    user = access.require_user(viewer)
-    if not access.may_receive_reports(user):
-        raise Forbidden("Only company admins receive the weekly reports.")
-    deleted: int = await ReportSubscription.filter(user_id=user.id, kind=kind.value).delete()
-    return deleted > 0
-
-
-# -- what the mails say ------------------------------------------------------------------
+FIXED_STATEMENTS = 2  # the company (access), the lesson count of every assigned course
+STATEMENTS_PER_BATCH = 1  # the rows with their progress counts and certificate code
+# Grouped by person (in the order people were added), then course: the walk of the unique
+# (learner_id, course_id) index, so each batch reads its rows and stops (O(batch)); an
+# order by name would sort every remaining row of the company again for each batch.
+ORDER = ("learner_id", "course_id")
+COLUMNS = ("id", "learner_id", "course_id", "due_at", "completed_at")
+# Counted per row by the database in the same statement (correlated subqueries on the
+# unique indexes of lesson_progress and certificate): no list of ids is sent back.
+COUNTS = {
+    "progress_rows": RawSQL(
+        '(SELECT COUNT(*) FROM "lesson_progress" WHERE "enrollment_id" = "enrollment"."id")'
+    ),
+    "lessons_done": RawSQL(
+        '(SELECT COUNT(*) FROM "lesson_progress" WHERE "enrollment_id" = "enrollment"."id"'
+        " AND \"status\" = 'COMPLETED')"  # LessonStatus.COMPLETED (a test holds them equal)
+    ),
+    "certificate_code": RawSQL(
+        '(SELECT "verification_code" FROM "certificate" WHERE "enrollment_id" = "enrollment"."id")'
+    ),
+}
+RELATED = {  # a row's other columns, by joins in the same statement
+    "name": "learner__name",
+    "email": "learner__email",
+    "left_at": "learner__deactivated_at",
+    "group": "learner__group__name",
+    "course": "course__title",
+}
 
 
 @dataclass(frozen=True, slots=True)
-class OverduePerson:
+class ReportRow:
+    enrollment_id: int
     name: str
-    courses: int
+    email: str
+    active: bool
+    group: str | None
+    course: str
+    status: EnrollmentStatus
+    progress_percent: float
+    due_at: datetime | None
+    overdue: bool
+    completed_at: datetime | None
+    certificate_code: str | None
 
 
 @dataclass(frozen=True, slots=True)
-class Overdue:
-    enrollments: int
-    people: int
-    first: list[OverduePerson]
+class ComplianceReport:
+    """What to report, checked: the company (its admin asks), the filter (its group is
+    the company's), and the moment "overdue" is judged at."""
+
+    viewer: access.Actor
+    company: Company
+    selection: MatrixFilter
+    now: datetime
 
 
-async def overdue_summary(company_id: int, now: datetime, limit: int) -> Overdue:
-    """Who of the company's active people is overdue: counts and the first ``limit``
-    names (by name), each with their number of overdue courses. Four queries."""
-    late = with_overdue(Enrollment.filter(company_id=company_id), True, now).filter(
-        learner__deactivated_at__isnull=True
-    )
-    people = User.filter(id__in=Subquery(late.values("learner_id")))
-    first = await people.order_by("name", "id").limit(limit).values_list("id", "name")
-    counts = Counter(
-        await late.filter(learner_id__in=[pid for pid, _ in first]).values_list(
-            "learner_id", flat=True
+async def compliance_report(
+    viewer: access.Viewer, selection: MatrixFilter, *, now: datetime
+) -> ComplianceReport:
+    """FORBIDDEN for anyone but a company admin (staff too, as for the ZIP export);
+    NOT_FOUND for a group of another company. Reads no assignment yet."""
+    company = await access.access_own_company(viewer)
+    _ = await groups.group_of(viewer, selection.group_id)
+    return ComplianceReport(access.require_user(viewer), company, selection, now)
+
+
+def percent(completed: int, lessons: int) -> float:
+    """``state.compute_state``'s progress percent, from counts."""
+    return round(completed * 100 / lessons, 1) if lessons else 0.0
+
+
+def _selected(report: ComplianceReport) -> QuerySet[Enrollment]:
+    """The report's assignments, unordered: the company's (``access``), narrowed to the
+    people the filter keeps and, with ``overdue_only``, to the overdue ones."""
+    selection = report.selection
+    rows = access.visible_company_enrollments(report.viewer).filter(company_id=report.company.id)
+    if selection != MatrixFilter(overdue_only=selection.overdue_only):  # narrows people
+        people = filtered_people(
+            report.viewer, report.company.id, selection, report.now, people_with_overdue=False
         )
+        rows = rows.filter(learner_id__in=Subquery(people.values("id")))
+    if selection.overdue_only:
+        rows = with_overdue(rows, True, report.now)
+    return rows
+
+
+async def count_rows(report: ComplianceReport) -> int:
+    """How many rows the report has (one COUNT)."""
+    return await _selected(report).count()
+
+
+async def record_download(report: ComplianceReport, file_format: str) -> None:
+    """The audit row of a download (the report names every person: who took it, when,
+    with which filters)."""
+    await audit.record(
+        audit.REPORT_DOWNLOADED,
+        actor=report.viewer,
+        subject_type="company",
+        subject_id=report.company.id,
+        company_id=report.company.id,
+        at=report.now,
+        details={"format": file_format, "filters": dict(report.selection.query_items())},
     )
-    return Overdue(
-        enrollments=await late.count(),
-        people=await people.count(),
-        first=[OverduePerson(str(name), counts[pid]) for pid, name in first],
+
+
+async def check_xlsx_size(report: ComplianceReport, max_rows: int) -> None:
+    """REPORT_TOO_LARGE when the report has more rows than an XLSX may hold."""
+    if await count_rows(report) > max_rows:
+        raise ReportTooLarge(
+            f"An Excel file holds at most {max_rows:,} rows of this report. "
+            "Download the CSV (no limit), or narrow the filters."
+        )
+
+
+async def report_batches(
+    report: ComplianceReport, *, batch: int = 1000, limit: int | None = None
+) -> AsyncIterator[list[ReportRow]]:
+    """The report's rows, ``batch`` at a time (at most ``limit`` rows in all)."""
+    rows, now = _selected(report), report.now
+    lessons = await _lesson_counts(report)
+    after: tuple[int, int] | None = None
+    left = limit
+    while left is None or left > 0:
+        size = batch if left is None else min(batch, left)
+        page = rows if after is None else rows.filter(_after(after))
+        # One row more than the batch says whether another batch follows, so a report of
+        # exactly n batches costs n statements of rows, not n + 1.
+        found = (
+            await page.annotate(**COUNTS)
+            .order_by(*ORDER)
+            .limit(size + 1)
+            .values(*COLUMNS, *COUNTS, **RELATED)
+        )
+        more = len(found) > size
+        found = found[:size]
+        if found:
+            yield [_row(row, lessons, now) for row in found]
+        if not more:
+            return
+        last = found[-1]
+        after = (last["learner_id"], last["course_id"])
+        left = None if left is None else left - len(found)
+
+
+def _after(key: tuple[int, int]) -> Q:
+    """Rows after ``key`` in ``ORDER`` (person, course)."""
+    learner_id, course_id = key
+    return Q(learner_id__gt=learner_id) | Q(learner_id=learner_id, course_id__gt=course_id)
+
+
+async def _lesson_counts(report: ComplianceReport) -> dict[int, int]:
+    """Lessons per course of every course the company assigned (one statement; a few
+    dozen rows, whatever the filter)."""
+    assigned = access.visible_company_enrollments(report.viewer)
+    found = (
+        await Lesson.filter(course_id__in=Subquery(assigned.values("course_id")))
+        .group_by("course_id")
+        .annotate(lessons=Count("id"))
+        .values("course_id", "lessons")
     )
+    return {row["course_id"]: row["lessons"] for row in found}
 
 
-async def compliance_summary(company_id: int, now: datetime) -> dict[str, int]:
-    """Counts over the company's assignments: total, completed, overdue, open on time."""
-    assigned = Enrollment.filter(company_id=company_id)
-    total = await assigned.count()
-    completed = await assigned.filter(completed_at__isnull=False).count()
-    overdue = await with_overdue(assigned, True, now).count()
-    return {
-        "total": total,
-        "completed": completed,
-        "overdue": overdue,
-        "open": total - completed - overdue,
-    }
-
-
-async def _compose(
-    subscription: ReportSubscription,
-    user: User,
-    company: Company,
-    settings: Settings,
-    now: datetime,
-) -> Mail:
-    base = settings.public_base_url
-    week = iso_week(now)
-    context: dict[str, object] = {"name": user.name, "company": company.name, "week": week}
-    if subscription.kind == ReportKind.DIGEST:
-        summary = await overdue_summary(company.id, now, settings.digest_max_names)
-        context |= {"overdue": summary, "link": base + OVERDUE_MATRIX}
-        subject = f"Weekly digest for {company.name}: " + (
-            f"{summary.people} overdue" if summary.people else "nobody overdue"
-        )
-        return render("digest", to=user.email, context=context, subject=subject)
-    context |= {
-        "counts": await compliance_summary(company.id, now),
-        "link": base + COMPLIANCE_PAGE,
-    }
-    subject = f"Weekly compliance report for {company.name} ({week})"
-    return render("compliance", to=user.email, context=context, subject=subject)
-
-
-def _not_sent(week: str) -> Q:
-    return Q(last_sent_week__isnull=True) | ~Q(last_sent_week=week)
-
-
-async def send_weekly(*, settings: Settings, clock: Clock = utcnow) -> int:
-    """Queue this week's mail of every subscription not yet sent; how many this run sent."""
-    now = clock()
-    week = iso_week(now)
-    due = await ReportSubscription.filter(_not_sent(week)).order_by("id")
-    users = {u.id: u for u in await User.filter(id__in={s.user_id for s in due})}
-    companies = {
-        c.id: c
-        for c in await Company.filter(id__in={u.company_id for u in users.values()}).only(
-            "id", "name"
-        )
-    }
-    sent = 0
-    for subscription in due:
-        user = users.get(subscription.user_id)
-        if user is None or not access.may_receive_reports(user) or user.company_id is None:
-            continue
-        mail = await _compose(subscription, user, companies[user.company_id], settings, now)
-        async with in_transaction() as db:
-            won = (
-                await ReportSubscription.filter(_not_sent(week), id=subscription.id)
-                .using_db(db)
-                .update(last_sent_week=week)
-            )
-            if won != 1:
-                continue  # another run sent it this week
-            await queue.enqueue(
-                MAIL_JOB,
-                mail.payload(),
-                key=f"mail:report:{subscription.id}:{week}",
-                connection=db,
-                clock=clock,
-            )
-            sent += 1
-    return sent
+def _row(row: dict[str, Any], lessons: dict[int, int], now: datetime) -> ReportRow:
+    progress_rows, done = row["progress_rows"], row["lessons_done"]
+    due_at: datetime | None = row["due_at"]
+    completed_at: datetime | None = row["completed_at"]
+    return ReportRow(
+        enrollment_id=row["id"],
+        name=row["name"],
+        email=row["email"],
+        active=row["left_at"] is None,
+        group=row["group"],
+        course=row["course"],
+        status=status_of(completed=completed_at is not None, has_progress=progress_rows > 0),
+        progress_percent=percent(done, lessons.get(row["course_id"], 0)),
+        due_at=due_at,
+        # deadlines.is_overdue's rule on the row's values (a test holds them together)
+        overdue=due_at is not None and completed_at is None and due_at < now,
+        completed_at=completed_at,
+        certificate_code=row["certificate_code"],
+    )

@@ -6,13 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from llp_gql.domain import reports
+from llp_gql.domain import report_subscriptions
 from llp_gql.schema.context import Info
 
 if TYPE_CHECKING:
     from llp_gql.schema.reports import ReportSubscriptionType
 
-Kind = Annotated[reports.ReportKind, strawberry.argument(description="Which weekly mail.")]
+Kind = Annotated[
+    report_subscriptions.ReportKind, strawberry.argument(description="Which weekly mail.")
+]
 SubscriptionRef = Annotated["ReportSubscriptionType", strawberry.lazy("llp_gql.schema.reports")]
 
 
@@ -20,9 +22,9 @@ async def subscribe_to_report(info: Info, kind: Kind) -> SubscriptionRef:
     from llp_gql.schema.reports import ReportSubscriptionType
 
     context = info.context
-    row = await reports.subscribe(context.viewer, kind, clock=context.clock)
+    row = await report_subscriptions.subscribe(context.viewer, kind, clock=context.clock)
     return ReportSubscriptionType.from_model(row)
 
 
 async def unsubscribe_from_report(info: Info, kind: Kind) -> bool:
-    return await reports.unsubscribe(info.context.viewer, kind)
+    return await report_subscriptions.unsubscribe(info.context.viewer, kind)

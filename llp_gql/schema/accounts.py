@@ -231,13 +231,13 @@ class UserType:
         "else, and for people who may not receive them (only company admins may)."
     )
     async def report_subscriptions(self, info: Info) -> list[SubscriptionRef]:
-        from llp_gql.domain import reports
+        from llp_gql.domain import report_subscriptions
         from llp_gql.schema.reports import ReportSubscriptionType
 
         viewer = info.context.viewer
         if viewer is None or encode_id("User", viewer.id) != self.id:
             return []
-        rows = await reports.subscriptions_of(viewer)
+        rows = await report_subscriptions.subscriptions_of(viewer)
         return [ReportSubscriptionType.from_model(row) for row in rows]
 
     @strawberry.field(

@@ -18,7 +18,7 @@ import strawberry
 from strawberry.types.enum import has_enum_definition
 
 from llp_gql.domain.certificates import VerificationStatus
-from llp_gql.domain.reports import ReportKind
+from llp_gql.domain.report_subscriptions import ReportKind
 from llp_gql.domain.state import BlockerReason, EnrollmentStatus
 from llp_gql.models import (
     AccountType,

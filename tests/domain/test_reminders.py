@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from tortoise.context import TortoiseContext
 
-from llp_gql.domain import housekeeping, reminders, reports
+from llp_gql.domain import housekeeping, reminders, report_subscriptions
 from llp_gql.domain.clock import FakeClock
 from llp_gql.errors import Forbidden
 from llp_gql.models import (
@@ -163,9 +163,9 @@ async def test_the_weekly_mails_go_once_per_week_even_to_racing_runs(
     db: TortoiseContext, world: World, settings: Settings, clock: FakeClock
 ) -> None:
     # given an admin subscribed to both, twice (idempotent), and one overdue employee
-    for kind in reports.ReportKind:
-        await reports.subscribe(world.admin_x, kind, clock=clock)
-        await reports.subscribe(world.admin_x, kind, clock=clock)
+    for kind in report_subscriptions.ReportKind:
+        await report_subscriptions.subscribe(world.admin_x, kind, clock=clock)
+        await report_subscriptions.subscribe(world.admin_x, kind, clock=clock)
     assert await ReportSubscription.filter(user_id=world.admin_x.id).count() == 2
     await Enrollment.create(
         learner=world.employee_x,
@@ -177,10 +177,10 @@ async def test_the_weekly_mails_go_once_per_week_even_to_racing_runs(
     clock.advance(2 * 3600)
     # when three runs race, and again later the same week
     results = await asyncio.gather(
-        *(reports.send_weekly(settings=settings, clock=clock) for _ in range(3))
+        *(report_subscriptions.send_weekly(settings=settings, clock=clock) for _ in range(3))
     )
     clock.advance(2 * 86400)
-    assert await reports.send_weekly(settings=settings, clock=clock) == 0
+    assert await report_subscriptions.send_weekly(settings=settings, clock=clock) == 0
     # then two mails in all (one of each kind); and again next week
     assert sum(results) == 2
     mails = await Job.filter(kind="mail.send").order_by("id")
@@ -192,7 +192,7 @@ async def test_the_weekly_mails_go_once_per_week_even_to_racing_runs(
     assert "https://llp.example/admin/reports/compliance" in compliance
     assert "Émma" not in compliance  # a summary and a link: no personal data
     clock.advance(7 * 86400)
-    assert await reports.send_weekly(settings=settings, clock=clock) == 2
+    assert await report_subscriptions.send_weekly(settings=settings, clock=clock) == 2
 
 
 async def test_only_active_company_admins_subscribe_and_receive(
@@ -200,13 +200,22 @@ async def test_only_active_company_admins_subscribe_and_receive(
 ) -> None:
     for viewer in (world.employee_x, world.staff, world.individual_a):
         with pytest.raises(Forbidden):
-            await reports.subscribe(viewer, reports.ReportKind.DIGEST, clock=clock)
-        assert await reports.subscriptions_of(viewer) == []
-    await reports.subscribe(world.admin_x, reports.ReportKind.DIGEST, clock=clock)
+            await report_subscriptions.subscribe(
+                viewer, report_subscriptions.ReportKind.DIGEST, clock=clock
+            )
+        assert await report_subscriptions.subscriptions_of(viewer) == []
+    await report_subscriptions.subscribe(
+        world.admin_x, report_subscriptions.ReportKind.DIGEST, clock=clock
+    )
     # an admin who is then demoted gets nothing
     await User.filter(id=world.admin_x.id).update(role="LEARNER")
-    assert await reports.send_weekly(settings=settings, clock=clock) == 0
-    assert await reports.unsubscribe(world.admin_y, reports.ReportKind.DIGEST) is False
+    assert await report_subscriptions.send_weekly(settings=settings, clock=clock) == 0
+    assert (
+        await report_subscriptions.unsubscribe(
+            world.admin_y, report_subscriptions.ReportKind.DIGEST
+        )
+        is False
+    )
 
 
 async def test_every_workers_round_queues_one_scan_and_one_report_run_per_hour(
@@ -219,7 +228,7 @@ async def test_every_workers_round_queues_one_scan_and_one_report_run_per_hour(
     await housekeeping.round_of_work(clock=clock, settings=settings)
     # then one job of each kind per hour
     assert await Job.filter(kind=reminders.SCAN_JOB).count() == 2
-    assert await Job.filter(kind=reports.WEEKLY_JOB).count() == 2
+    assert await Job.filter(kind=report_subscriptions.WEEKLY_JOB).count() == 2
 
 
 async def test_old_mail_days_are_forgotten_today_s_are_kept(

@@ -22,7 +22,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from llp_gql import jobs
-from llp_gql.domain import events, progress, queue, reminders, reports
+from llp_gql.domain import events, progress, queue, reminders, report_subscriptions
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import (
     Enrollment,
@@ -127,7 +127,7 @@ async def test_a_simulated_month_sends_each_reminder_once_and_batched(
             if tick == 15 * 4:
                 await Enrollment.filter(id=fin.id).update(completed_at=clock())
             await reminders.schedule(clock=clock)  # what each housekeeping round does
-            await reports.schedule(clock=clock)
+            await report_subscriptions.schedule(clock=clock)
             if tick == 17 * 4:
                 # a worker takes the scan job and dies with it; a restarted worker (new
                 # handlers) goes on, and retries the job once its lease has run out
