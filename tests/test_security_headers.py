@@ -80,6 +80,7 @@ async def test_every_html_route_has_the_headers(
         "lesson_id": str(world.course.video.id),
         "code": scene.certificate_x.verification_code,
         "import_id": "1",
+        "key_id": "1",
         "mail_id": "1",
         "path": "no/such/page",
     }

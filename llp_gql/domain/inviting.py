@@ -29,6 +29,8 @@ from llp_gql.domain import access, audit, invitations
 from llp_gql.domain.accounts import clean_email, clean_name
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.groups import company_group
+from llp_gql.domain.locks import lock_company
+from llp_gql.domain.principals import key_of
 from llp_gql.errors import Conflict, RateLimited, ValidationFailed
 from llp_gql.models import AccountType, AuditEvent, Role, User
 from llp_gql.settings import Settings
@@ -55,9 +57,18 @@ async def _recent(connection: BaseDBAsyncClient, since: datetime, **where: objec
 async def _throttle_admin(
     admin: User, connection: BaseDBAsyncClient, *, settings: Settings, now: datetime
 ) -> None:
-    _ = await _lock(admin.id, connection)
+    key = key_of(admin)
+    if key is not None:
+        # An API key has no row and no id: it is counted by its own label, and its
+        # company's row is the lock (never all keys together, as actor_id NULL would).
+        assert admin.company_id is not None
+        await lock_company(admin.company_id, connection)
+        who: dict[str, object] = {"actor_email": admin.email}
+    else:
+        _ = await _lock(admin.id, connection)
+        who = {"actor_id": admin.id}
     limit = settings.invitations_per_admin_per_hour
-    if await _recent(connection, now - timedelta(hours=1), actor_id=admin.id) >= limit:
+    if await _recent(connection, now - timedelta(hours=1), **who) >= limit:
         raise RateLimited(
             f"You have sent {limit} invitations within the last hour; wait a while.",
             limit="INVITATIONS_PER_ADMIN",

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from llp_gql.domain import access_keys, api_keys
+from llp_gql.domain import access_keys, api_keys, inviting
 from llp_gql.domain.clock import FakeClock
 from llp_gql.errors import RateLimited, TooMany
 from llp_gql.models import ApiKey, AuditEvent, Enrollment, User
@@ -568,3 +568,20 @@ async def test_a_key_counts_against_the_per_caller_limits_on_its_own(
         # while the other key and the admin who made both go on
         await ok(client, COMPANY, token=second.key)
         await ok(client, COMPANY, token=admin)
+
+
+async def test_each_key_has_its_own_invitation_limit(world: World, settings: Settings) -> None:
+    # given one invitation per sender per hour, and a key of each company
+    limited = settings.replace(invitations_per_admin_per_hour=1)
+    x = await api_keys.create_key(world.admin_x, "x", ["manage-people"], settings=settings)
+    y = await api_keys.create_key(world.admin_y, "y", ["manage-people"], settings=settings)
+    key_x = await api_keys.authenticate_key(x.key)
+    key_y = await api_keys.authenticate_key(y.key)
+    # when each invites someone, then neither uses up the other's limit
+    await inviting.invite_employee(key_x, "one@acme.example", "One", settings=limited)
+    await inviting.invite_employee(key_y, "two@globex.example", "Two", settings=limited)
+    # and a second invitation by the same key waits
+    with pytest.raises(RateLimited) as refused:
+        await inviting.invite_employee(key_x, "three@acme.example", "Three", settings=limited)
+    assert refused.value.limit == "INVITATIONS_PER_ADMIN"
+    assert await User.filter(email="three@acme.example").count() == 0

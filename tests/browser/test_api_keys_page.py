@@ -49,7 +49,12 @@ def test_make_use_and_revoke_a_key(page: Any, live_server: LiveServer) -> None:
     # the key is shown once, as selectable text, and the copy button appears with JS
     value = page.get_by_label("Key", exact=True).input_value()
     assert value.startswith("llp_")
-    assert page.get_by_role("button", name="Copy").is_visible()
+    copy = page.get_by_role("button", name="Copy")
+    assert copy.is_visible()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy.click()
+    page.get_by_role("button", name="Copied").wait_for()
+    assert page.evaluate("() => navigator.clipboard.readText()") == value
     _check(page, live_server, "admin-api-keys-made")
 
     # it works
