@@ -11,7 +11,6 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
-from llp_gql.words import ENROLLMENT_STATUS
 from openpyxl import load_workbook
 
 from admin_ui.reports import XLSX_TYPE
@@ -20,6 +19,7 @@ from llp_gql.domain.clock import FakeClock
 from llp_gql.domain.matrix_filter import MatrixFilter
 from llp_gql.models import AuditEvent, Enrollment, EnrollmentSource, Group, User
 from llp_gql.settings import Settings
+from llp_gql.words import ENROLLMENT_STATUS
 from tests.admin_ui import Scene, log_in
 from tests.factories import World, make_user
 
