@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from admin_ui import csrf, sessions
 from admin_ui.app_state import settings_of
+from llp_gql import words
 from llp_gql.domain import access
 
 HTMX_VERSION = "2.0.11"  # vendored from npm (htmx.org@2), see static/htmx.LICENSE
@@ -64,6 +65,8 @@ def _datetime(value: datetime | None) -> str:
 
 environment.filters["date"] = _date
 environment.filters["datetime"] = _datetime
+# The same words as the learner app for every code (llp_gql.words).
+environment.filters.update(words.FILTERS)
 # Macros as a global, so that a block rendered alone (htmx) still finds them.
 environment.globals["ui"] = environment.get_template("_macros.html").make_module()
 

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from learner_ui import web, words
+from learner_ui import web
+from llp_gql import words
 from llp_gql.domain import access, learning_pages, progress, quizzes
 from llp_gql.domain.learning_pages import LessonView, QuestionView
 from llp_gql.domain.progress import VideoReport

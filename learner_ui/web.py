@@ -39,7 +39,7 @@ from admin_ui import csrf, sessions
 from admin_ui.app_state import clock_of as clock_of
 from admin_ui.app_state import settings_of as settings_of
 from admin_ui.rendering import csrf_token_for, is_partial
-from learner_ui import words
+from llp_gql import words
 from llp_gql.domain import access
 from llp_gql.errors import Forbidden, LLPError, NotFound, Unauthenticated
 

@@ -217,7 +217,7 @@ async def test_unknown_learn_paths_get_our_404_page(
 
 
 def test_every_lesson_kind_has_words() -> None:
-    from learner_ui import words
+    from llp_gql import words
 
     for kind in LessonKind:
         assert words.lesson_kind(kind) != kind.value
