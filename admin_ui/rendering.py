@@ -28,7 +28,7 @@ HTMX_VERSION = "2.0.11"  # vendored from npm (htmx.org@2), see static/htmx.LICEN
 def _static_version() -> str:
     """A digest of the static files, so browsers fetch them again after any change."""
     digest = hashlib.sha256()
-    for name in ("htmx.min.js", "admin.css"):
+    for name in ("htmx.min.js", "admin.css", "admin.js"):
         digest.update((resources.files("admin_ui") / "static" / name).read_bytes())
     # The web fonts' faces (served from the certificates' font folder, see fonts/faces.css).
     digest.update((resources.files("llp_gql.certs") / "fonts" / "faces.css").read_bytes())
