@@ -13,6 +13,7 @@ from starlette.responses import Response
 from admin_ui import app_state, charts, forms, rendering, web
 from llp_gql.certs.logo import validate_logo
 from llp_gql.domain import access, audit, companies
+from llp_gql.domain.audit_log import REMOVED_PERSON
 from llp_gql.domain.audit_log import audit_page as audit_log_page
 from llp_gql.errors import ValidationFailed
 
@@ -206,7 +207,10 @@ async def audit_log(request: Request, user: access.Actor) -> Response:
                     "label": _label(row.event.action),
                     "action": row.event.action,
                     "actor": row.actor_name or "System",
-                    "actor_email": row.event.actor_email if row.actor_name else None,
+                    # the address only while the person exists (not after an erasure)
+                    "actor_email": row.event.actor_email
+                    if row.actor_name not in (None, REMOVED_PERSON)
+                    else None,
                     "person": row.person_name,
                     "details": _details(row.event.details),
                 }

@@ -129,6 +129,7 @@ async def test_rows_name_the_actor_and_the_person_and_say_when_one_is_gone(
     assert "(removed person)" in html
     assert "System" in html
     assert "Lea Ver" not in html
+    assert "leaver@acme.example" not in html  # erased: not even the address the row keeps
 
 
 async def test_a_page_costs_the_same_queries_for_3_rows_as_for_25(

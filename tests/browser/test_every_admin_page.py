@@ -23,8 +23,18 @@ from PIL import Image
 from starlette.routing import Route
 
 from admin_ui.routes import routes
-from llp_gql.domain import groups, imports
-from llp_gql.models import Certificate, Course, CourseStatus, Enrollment, OutboxMail, User
+from llp_gql.domain import courses, groups, imports
+from llp_gql.domain.courses import ChoiceSpec, LessonSpec, QuestionSpec
+from llp_gql.models import (
+    Certificate,
+    Course,
+    CourseStatus,
+    Enrollment,
+    Lesson,
+    LessonKind,
+    OutboxMail,
+    User,
+)
 from tests.browser.axe import serious_violations, serve_axe
 from tests.browser.conftest import LiveServer
 from tests.factories import PASSWORD
@@ -52,6 +62,15 @@ def get_routes() -> list[str]:
     ]
 
 
+DRAFT_LESSONS = [
+    LessonSpec(LessonKind.READING, "Read the brief", body="Text"),
+    LessonSpec(
+        LessonKind.QUIZ,
+        "Check yourself",
+        passing_score_percent=50,
+        questions=[QuestionSpec("Ready?", [ChoiceSpec("Yes", True), ChoiceSpec("No", False)])],
+    ),
+]
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
@@ -69,6 +88,12 @@ def _ids(server: LiveServer) -> dict[str, list[str]]:
         draft = await Course.filter(status=CourseStatus.DRAFT).order_by("id").first()
         assert published is not None
         assert draft is not None
+        staff = await User.get(email="staff@llp.example")
+        draft_lessons = await Lesson.filter(course_id=draft.id).order_by("position")
+        if not draft_lessons:
+            for spec in DRAFT_LESSONS:
+                _ = await courses.add_lesson(staff, draft.id, spec)
+            draft_lessons = await Lesson.filter(course_id=draft.id).order_by("position")
         group = next(iter(await groups.list_groups(admin)), None)
         if group is None:
             group = await groups.create_group(admin, "Sales", max_groups=100)
@@ -92,6 +117,8 @@ def _ids(server: LiveServer) -> dict[str, list[str]]:
             "user_id": [str(employee.id)],
             "enrollment_id": [str(done.enrollment_id), str(open_one.id)],  # type: ignore[attr-defined]
             "course_id": [str(published.id), str(draft.id)],
+            # lessons of the draft (edit, delete): the quiz shows the most fields
+            "lesson_id": [str(draft_lessons[-1].id)],
             "group_id": [str(group.id)],
             "import_id": [str(import_id)],
             "mail_id": [str(mail.id)],
