@@ -5,6 +5,7 @@ of each kind needs) is the domain's; these pages only collect input and show err
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -15,11 +16,13 @@ from admin_ui.employees import search_term
 from llp_gql.domain import access, courses
 from llp_gql.domain.courses import CourseStatus, LessonKind
 from llp_gql.errors import LLPError, ValidationFailed
+from llp_gql.security_headers import DEFAULT_CSP
 
 PAGE_SIZE = 20
 DEFAULT_QUESTION_ROWS = 3
 MAX_QUESTION_ROWS = 10
 CHOICES_PER_QUESTION = 4
+MAX_CHOICE_ROWS = 20  # courses.MAX_CHOICES: a quiz made through the API may have that many
 COURSE_FIELDS = {"title", "description"}
 LESSON_FIELDS = {
     "kind",
@@ -122,6 +125,30 @@ def _rows(raw: str | None) -> int:
     return min(max(rows, 1), MAX_QUESTION_ROWS)
 
 
+def _choice_rows(raw: str | None) -> int:
+    rows = forms.int_or_none(raw) or CHOICES_PER_QUESTION
+    return min(max(rows, CHOICES_PER_QUESTION), MAX_CHOICE_ROWS)
+
+
+def form_context(
+    kind: LessonKind,
+    rows: int,
+    choices: int = CHOICES_PER_QUESTION,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, object]:
+    """What ``_lesson_fields.html`` needs, for the add and the edit forms alike."""
+    return {
+        "kind": kind.value,
+        "question_rows": range(1, rows + 1),
+        "choice_rows": range(1, choices + 1),
+        "rows": rows,
+        "more_rows": min(rows + 2, MAX_QUESTION_ROWS),
+        "values": values or {},
+        "errors": errors or {},
+    }
+
+
 async def _editor(
     request: Request,
     user: access.Actor,
@@ -129,6 +156,7 @@ async def _editor(
     *,
     kind: LessonKind,
     rows: int,
+    choices: int = CHOICES_PER_QUESTION,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
@@ -141,14 +169,8 @@ async def _editor(
             "outline": await _outline(user, course),
             "is_draft": course.status == CourseStatus.DRAFT,
             "enrollments": await courses.enrollment_count(course),
-            "kind": kind.value,
             "kinds": [(k.value, label) for k, label in KIND_LABELS.items()],
-            "question_rows": range(1, rows + 1),
-            "choice_rows": range(1, CHOICES_PER_QUESTION + 1),
-            "rows": rows,
-            "more_rows": min(rows + 2, MAX_QUESTION_ROWS),
-            "values": values or {},
-            "errors": errors or {},
+            **form_context(kind, rows, choices, values, errors),
         },
         status=status,
     )
@@ -163,7 +185,7 @@ async def course_editor(request: Request, user: access.Actor) -> Response:
     )
 
 
-def _questions(form: FormData, rows: int) -> list[courses.QuestionSpec]:
+def _questions(form: FormData, rows: int, choice_rows: int) -> list[courses.QuestionSpec]:
     """Question rows with any content, in order; empty choice rows are left out."""
     specs: list[courses.QuestionSpec] = []
     for number in range(1, rows + 1):
@@ -173,7 +195,7 @@ def _questions(form: FormData, rows: int) -> list[courses.QuestionSpec]:
                 text=forms.text(form, f"q{number}_c{c}_text"),
                 is_correct=forms.text(form, f"q{number}_c{c}_correct") == "on",
             )
-            for c in range(1, CHOICES_PER_QUESTION + 1)
+            for c in range(1, choice_rows + 1)
         ]
         filled = [choice for choice in choices if choice.text.strip()]
         if prompt.strip() or filled:
@@ -181,7 +203,7 @@ def _questions(form: FormData, rows: int) -> list[courses.QuestionSpec]:
     return specs
 
 
-def _lesson_spec(form: FormData, kind: LessonKind, rows: int) -> courses.LessonSpec:
+def lesson_spec(form: FormData, kind: LessonKind) -> courses.LessonSpec:
     """The spec the domain validates; numbers that are not numbers are refused here."""
     numbers: dict[str, float | int | None] = {}
     parsers = (
@@ -205,11 +227,32 @@ def _lesson_spec(form: FormData, kind: LessonKind, rows: int) -> courses.LessonS
         body=forms.text(form, "body") or None,
         passing_score_percent=int(score) if score is not None else None,
         max_attempts=int(attempts) if attempts is not None else None,
-        questions=_questions(form, rows) if kind == LessonKind.QUIZ else (),
+        questions=_questions(form, form_rows(form), form_choices(form))
+        if kind == LessonKind.QUIZ
+        else (),
     )
 
 
-def _lesson_error(exc: LLPError) -> dict[str, str]:
+def form_rows(form: FormData) -> int:
+    return _rows(forms.text(form, "rows", limit=5))
+
+
+def form_choices(form: FormData) -> int:
+    return _choice_rows(forms.text(form, "choices", limit=5))
+
+
+def typed_values(form: FormData) -> dict[str, str]:
+    """What the person typed, to show it again (after an error, or with more rows)."""
+    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
+
+
+def wants_more_rows(form: FormData) -> bool:
+    """The "More question rows" button posts the form: nothing is stored, the form
+    comes back with what was typed and two more rows (works without JavaScript)."""
+    return forms.text(form, "more_rows", limit=5) == "1"
+
+
+def lesson_error(exc: LLPError) -> dict[str, str]:
     field = _FIELD_FROM_DOMAIN.get(exc.field or "", exc.field or "")
     if field.startswith("questions"):
         field = "questions"
@@ -224,12 +267,16 @@ async def lesson_add(request: Request, user: access.Actor) -> Response:
     form = await forms.read_form(request)
     raw_kind = forms.text(form, "kind", limit=20)
     kind = _kind(raw_kind)
-    rows = _rows(forms.text(form, "rows", limit=5))
-    values = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+    rows, choices, values = form_rows(form), form_choices(form), typed_values(form)
+    if wants_more_rows(form):
+        more = min(rows + 2, MAX_QUESTION_ROWS)
+        return await _editor(
+            request, user, course, kind=kind, rows=more, choices=choices, values=values
+        )
     try:
         if raw_kind not in {k.value for k in LessonKind}:
             raise ValidationFailed("Choose the kind of lesson.", field="kind")
-        _ = await courses.add_lesson(user, course.id, _lesson_spec(form, kind, rows))
+        _ = await courses.add_lesson(user, course.id, lesson_spec(form, kind))
     except LLPError as exc:
         return await _editor(
             request,
@@ -237,8 +284,9 @@ async def lesson_add(request: Request, user: access.Actor) -> Response:
             course,
             kind=kind,
             rows=rows,
+            choices=choices,
             values=values,
-            errors=_lesson_error(exc),
+            errors=lesson_error(exc),
             status=422,
         )
     return rendering.redirect(
@@ -273,7 +321,16 @@ async def _course_action(request: Request, user: access.Actor, action: str) -> R
 
 @web.page(web.staff)
 async def course_publish(request: Request, user: access.Actor) -> Response:
-    return await _course_action(request, user, "publish")
+    """GET asks first, saying what publishing means; POST publishes."""
+    if request.method == "POST":
+        return await _course_action(request, user, "publish")
+    course = await access.access_course(user, request.path_params["course_id"])
+    if course.status != CourseStatus.DRAFT:
+        return rendering.redirect(f"/admin/staff/courses/{course.id}")
+    outline = await _outline(user, course)
+    return rendering.render(
+        request, "staff_course_publish.html", {"course": course, "outline": outline}
+    )
 
 
 @web.page(web.staff)
@@ -291,6 +348,22 @@ async def course_preview(request: Request, user: access.Actor) -> Response:
     """The course as a learner meets it: content in order, quizzes without answer keys."""
     course = await access.access_course(user, request.path_params["course_id"])
     outline: Sequence[dict[str, object]] = await _outline(user, course)
-    return rendering.render(
+    response = rendering.render(
         request, "staff_course_preview.html", {"course": course, "outline": outline}
     )
+    origins = sorted({origin for item in outline if (origin := _video_origin(item["lesson"]))})
+    if origins:
+        # The videos play here as in the learner app: their https origins, nothing more.
+        response.headers["Content-Security-Policy"] = (
+            f"{DEFAULT_CSP}; media-src 'self' {' '.join(origins)}"
+        )
+    return response
+
+
+def _video_origin(lesson: object) -> str | None:
+    """The https origin of a video lesson's file, when it is a plain one."""
+    url = getattr(lesson, "video_url", None)
+    parts = urlsplit(url or "")
+    if parts.scheme != "https" or not parts.netloc or any(c in parts.netloc for c in " ;'\""):
+        return None
+    return f"https://{parts.netloc}"

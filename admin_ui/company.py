@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from anyio import to_thread
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin_ui import app_state, charts, forms, paging, rendering, web
+from admin_ui import app_state, charts, forms, rendering, web
 from llp_gql.certs.logo import validate_logo
 from llp_gql.domain import access, audit, companies
+from llp_gql.domain.audit_log import REMOVED_PERSON
+from llp_gql.domain.audit_log import audit_page as audit_log_page
 from llp_gql.errors import ValidationFailed
 
 AUDIT_PAGE_SIZE = 25
 
-# Readable names for the audit log; unknown actions are shown as they are stored.
+# Readable names for the audit log, every action it knows (a test checks it is complete);
+# an unknown action still reads as words (``_label``), never as a dotted code.
 ACTION_LABELS = {
     audit.ASSIGNED: "Course assigned",
     audit.ENROLLED: "Self-enrolled",
@@ -27,16 +31,41 @@ ACTION_LABELS = {
     audit.REPORT_DOWNLOADED: "Compliance report downloaded",
     audit.ATTEMPTS_GRANTED: "Extra quiz attempts",
     audit.EMPLOYEE_CREATED: "Employee created",
+    audit.EMPLOYEE_INVITED: "Employee invited",
+    audit.INVITATION_RESENT: "Invitation sent again",
     audit.EMPLOYEE_REMOVED: "Employee removed",
     audit.ACCOUNT_DELETED: "Account deleted",
+    audit.EMPLOYEE_DEACTIVATED: "Employee deactivated (left)",
+    audit.EMPLOYEE_REACTIVATED: "Employee reactivated",
+    audit.ADMIN_GRANTED: "Made a company admin",
+    audit.ADMIN_REVOKED: "No longer a company admin",
+    audit.USER_RENAMED: "Name corrected",
     audit.PASSWORD_CHANGED: "Password changed",
+    audit.PASSWORD_RESET_REQUESTED: "Password reset asked for",
+    audit.PASSWORD_RESET: "Password reset",
     audit.LOGGED_OUT_EVERYWHERE: "Signed out everywhere",
     audit.COMPANY_CREATED: "Company created",
     audit.LOGO_UPLOADED: "Logo uploaded",
     audit.COURSE_PUBLISHED: "Course published",
     audit.COURSE_ARCHIVED: "Course archived",
     audit.EMPLOYEES_IMPORTED: "Employees imported (CSV)",
+    audit.GROUP_CREATED: "Group created",
+    audit.GROUP_RENAMED: "Group renamed",
+    audit.GROUP_DELETED: "Group deleted",
+    audit.EMPLOYEE_GROUP_SET: "Group changed",
+    audit.DUE_DATE_SET: "Due date set",
+    audit.API_KEY_CREATED: "API key made",
+    audit.API_KEY_REVOKED: "API key revoked",
 }
+
+
+def _label(action: str) -> str:
+    known = ACTION_LABELS.get(action)
+    if known:
+        return known
+    words = action.replace(".", " ").replace("_", " ").strip()
+    return words.capitalize() or "Event"
+
 
 # Detail keys worth showing in the log, in this order.
 DETAIL_KEYS = (
@@ -164,28 +193,36 @@ async def audit_log(request: Request, user: access.Actor) -> Response:
     action = forms.query_text(request, "action", limit=64)
     if action not in ACTION_LABELS:
         action = ""
-    company, found = await companies.audit_events(
-        user, action or None, paging.requested_page(request), AUDIT_PAGE_SIZE
-    )
+    before = forms.int_or_none(forms.query_text(request, "before", limit=20))
+    found = await audit_log_page(user, action or None, before, AUDIT_PAGE_SIZE)
+    base = "/admin/audit" + (f"?action={quote(action)}" if action else "")
+    older = None
+    if found.older is not None:
+        older = base + ("&" if action else "?") + f"before={found.older}"
     return rendering.render(
         request,
         "audit.html",
         {
-            "company": company,
+            "company": found.company,
             "events": [
                 {
-                    "at": event.at,
-                    "label": ACTION_LABELS.get(event.action, event.action),
-                    "action": event.action,
-                    "actor": event.actor_email or "system",
-                    "subject": f"{event.subject_type} #{event.subject_id}"
-                    if event.subject_id is not None
-                    else event.subject_type,
-                    "details": _details(event.details),
+                    "at": row.event.at,
+                    "label": _label(row.event.action),
+                    "action": row.event.action,
+                    "actor": row.actor_name or "System",
+                    # the address only while the person exists (not after an erasure)
+                    "actor_email": row.event.actor_email
+                    if row.actor_name not in (None, REMOVED_PERSON)
+                    else None,
+                    "person": row.person_name,
+                    "details": _details(row.event.details),
                 }
-                for event in found.items
+                for row in found.rows
             ],
-            "pager": paging.pager(request, found),
+            "total": found.total,
+            "first": found.first,
+            "newest_url": base,
+            "older_url": older,
             "action": action,
             "actions": sorted(ACTION_LABELS.items(), key=lambda item: item[1]),
         },

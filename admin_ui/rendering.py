@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from admin_ui import csrf, sessions
 from admin_ui.app_state import settings_of
+from llp_gql import words
 from llp_gql.domain import access
 
 HTMX_VERSION = "2.0.11"  # vendored from npm (htmx.org@2), see static/htmx.LICENSE
@@ -27,7 +28,7 @@ HTMX_VERSION = "2.0.11"  # vendored from npm (htmx.org@2), see static/htmx.LICEN
 def _static_version() -> str:
     """A digest of the static files, so browsers fetch them again after any change."""
     digest = hashlib.sha256()
-    for name in ("htmx.min.js", "admin.css"):
+    for name in ("htmx.min.js", "admin.css", "admin.js"):
         digest.update((resources.files("admin_ui") / "static" / name).read_bytes())
     # The web fonts' faces (served from the certificates' font folder, see fonts/faces.css).
     digest.update((resources.files("llp_gql.certs") / "fonts" / "faces.css").read_bytes())
@@ -64,6 +65,8 @@ def _datetime(value: datetime | None) -> str:
 
 environment.filters["date"] = _date
 environment.filters["datetime"] = _datetime
+# The same words as the learner app for every code (llp_gql.words).
+environment.filters.update(words.FILTERS)
 # Macros as a global, so that a block rendered alone (htmx) still finds them.
 environment.globals["ui"] = environment.get_template("_macros.html").make_module()
 
@@ -100,6 +103,9 @@ NOTICES = {
     "company-created": "The company was created and its first admin invited by email.",
     "course-created": "The draft course was created. Add lessons, then publish it.",
     "lesson-added": "The lesson was added.",
+    "lesson-updated": "The lesson was saved.",
+    "lesson-deleted": "The lesson was deleted; the lessons after it moved up.",
+    "lesson-moved": "The lesson was moved.",
     "published": "The course is published and can be assigned.",
     "duplicated": "This draft is a copy of the course; change it, then publish it.",
     "archived": "The course is archived: no new assignments, learners in it go on.",

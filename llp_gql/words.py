@@ -3,10 +3,9 @@ kinds, blockers and error codes.
 
 One place, so that the learner app, the admin pages and emails say the same thing
 (STYLE.md: "human words instead of enum codes"). Pages never print a raw code such
-as ``VIDEO_UNFINISHED``; the templates get these functions as filters.
-
-It lives in the core, beside the domain it words, and not in a web package:
-the reminder mails (``llp_gql.domain.reminders``) use it as the pages do.
+as ``VIDEO_UNFINISHED``; the templates of both UIs get these functions as filters.
+It lives beside the domain, not in either UI, since both import it and neither may
+reach into the other; the reminder mails (``llp_gql.domain.reminders``) use it too.
 """
 
 from __future__ import annotations
@@ -24,6 +23,23 @@ LESSON_STATUS = {
     "AVAILABLE": "Ready to start",
     "IN_PROGRESS": "In progress",
     "COMPLETED": "Done",
+}
+
+COURSE_STATUS = {
+    "DRAFT": "Draft",
+    "PUBLISHED": "Published",
+    "ARCHIVED": "Archived",
+}
+
+ROLE = {
+    "STAFF": "Staff",
+    "COMPANY_ADMIN": "Company admin",
+    "LEARNER": "Learner",
+}
+
+ACCOUNT_TYPE = {
+    "INDIVIDUAL": "Individual",
+    "EMPLOYEE": "Employee",
 }
 
 LESSON_KIND = {
@@ -73,6 +89,18 @@ def lesson_status(code: object) -> str:
     return _lookup(LESSON_STATUS, code)
 
 
+def course_status(code: object) -> str:
+    return _lookup(COURSE_STATUS, code)
+
+
+def role(code: object) -> str:
+    return _lookup(ROLE, code)
+
+
+def account_type(code: object) -> str:
+    return _lookup(ACCOUNT_TYPE, code)
+
+
 def lesson_kind(code: object) -> str:
     return _lookup(LESSON_KIND, code)
 
@@ -104,6 +132,9 @@ FILTERS = {
     "enrollment_status": enrollment_status,
     "lesson_status": lesson_status,
     "lesson_kind": lesson_kind,
+    "course_status": course_status,
+    "role": role,
+    "account_type": account_type,
     "blocker_reason": blocker_reason,
     "blocker": blocker,
     "error_words": error,

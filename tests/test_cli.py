@@ -119,13 +119,18 @@ def test_demo_seed_is_idempotent_and_exports_certificates(tmp_path: Path) -> Non
         text=True,
         timeout=120,
     )
-    # then the seeded certificate is there once (the second seed added nothing)
+    # then the seeded certificates are there once each (the second seed added nothing)
     assert export.returncode == 0, export.stderr
     import zipfile
 
-    names = zipfile.ZipFile(out).namelist()
-    assert len([n for n in names if n.endswith(".pdf")]) == 1
+    archive = zipfile.ZipFile(out)
+    names = archive.namelist()
+    pdfs = [n for n in names if n.endswith(".pdf")]
+    assert len(pdfs) >= 10
     assert "manifest.csv" in names
+    # once each: the manifest has a row per PDF, no more
+    manifest = archive.read("manifest.csv").decode("utf-8-sig").strip().splitlines()
+    assert len(manifest) == 1 + len(pdfs)
     missing = subprocess.run(
         [
             sys.executable,

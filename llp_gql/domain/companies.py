@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 from llp_gql.domain import access, audit
 from llp_gql.domain.paging import Page, fetch_page
 from llp_gql.errors import NotFound
-from llp_gql.models import AuditEvent, Certificate, Course, Enrollment, Role, User
+from llp_gql.models import Certificate, Course, Enrollment, Role, User
 from llp_gql.models import Company as Company  # re-exported: the row pages are handed
 
 
@@ -209,21 +209,6 @@ async def employees(
         ),
         company_size=await members.count(),
     )
-
-
-# -- the audit log -----------------------------------------------------------------------
-
-
-async def audit_events(
-    viewer: access.Viewer, action: str | None, page: int, size: int
-) -> tuple[Company, Page[AuditEvent]]:
-    """One page of the audit log of the viewer's company, newest first, of one
-    ``action`` or of all."""
-    company = await access.access_own_company(viewer)
-    query = access.visible_audit_events(viewer)
-    if action:
-        query = query.filter(action=action)
-    return company, await fetch_page(query, page, size, order_by=("-id",))
 
 
 # -- every company (staff) ---------------------------------------------------------------

@@ -169,6 +169,11 @@ def test_staff_build_and_publish_a_course_with_a_quiz(page: Any, live_server: Li
     page.get_by_label("Question 1", exact=True).fill("What comes first?")
     page.get_by_role("textbox", name="Question 1, choice 1").fill("A question")
     page.get_by_role("textbox", name="Question 1, choice 2").fill("Advice")
+    # more rows keep what was typed (the button posts the form; nothing is stored yet)
+    page.get_by_role("button", name="More question rows").click()
+    page.get_by_label("Question 5", exact=True).wait_for()
+    assert page.get_by_label("Question 1", exact=True).input_value() == "What comes first?"
+    assert page.get_by_label("Lesson title").input_value() == "Coaching check"
     page.get_by_role("button", name="Add quiz lesson").click()
     assert "needs at least one correct choice" in page.locator("#f-questions-err").inner_text()
     assert page.get_by_label("Question 1", exact=True).input_value() == "What comes first?"
@@ -192,8 +197,15 @@ def test_staff_build_and_publish_a_course_with_a_quiz(page: Any, live_server: Li
     assert "✓" not in page.locator("main").inner_text()
     page.get_by_role("link", name="Back to the editor").click()
 
-    # publishing freezes it
-    page.get_by_role("button", name="Publish").click()
+    # a draft's lessons move: the quiz goes first, then back
+    page.get_by_role("button", name="Move “Coaching check” up").click()
+    assert page.locator("ol.lessons > li").first.inner_text().find("Coaching check") >= 0
+    page.get_by_role("button", name="Move “Coaching check” down").click()
+
+    # publishing asks first and says what it means, then freezes it
+    page.get_by_role("link", name="Publish…").click()
+    assert page.get_by_role("heading", name="What publishing means").is_visible()
+    page.get_by_role("button", name="Yes, publish and freeze it").click()
     assert page.get_by_role("status").inner_text().startswith("The course is published")
     assert page.locator("h1 .badge").inner_text() == "Published"
     assert page.get_by_role("heading", name="Add a lesson").count() == 0
