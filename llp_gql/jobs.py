@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from llp_gql.domain import invitations, issuance, password_reset, queue
+from llp_gql.domain import events, invitations, issuance, password_reset, queue, webhook_delivery
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.mail import jobs as mail_jobs
 from llp_gql.models import Job
@@ -23,9 +23,13 @@ def handlers(settings: Settings, *, clock: Clock = utcnow) -> Mapping[str, queue
     async def reset_request(job: Job) -> None:
         await password_reset.request_reset_job(job, settings=settings, clock=clock)
 
+    async def deliver_webhook(job: Job) -> None:
+        await webhook_delivery.deliver_job(job, settings=settings, clock=clock)
+
     return {
         **mail_jobs.handlers(settings, clock=clock),
         invitations.INVITE_JOB: invite,
         issuance.RENDER_JOB: render,
         password_reset.REQUEST_JOB: reset_request,
+        events.DELIVER_JOB: deliver_webhook,
     }

@@ -22,6 +22,10 @@ from llp_gql.client_address import (
     Network,
     parse_trusted_proxies,
 )
+from llp_gql.env_values import SettingsError as SettingsError
+from llp_gql.env_values import env_bool as _bool
+from llp_gql.env_values import env_float as _float
+from llp_gql.env_values import env_int as _int
 
 Mode = Literal["production", "dev", "demo"]
 SmtpTls = Literal["starttls", "tls", "none"]
@@ -33,48 +37,6 @@ _SMTP_DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
 _KNOWN_WEAK = {"secret", "changeme", "change-me", "password", "dev", "development", "test"}
 MIN_SECRET_LENGTH = 32
 _SCHEMES = {"sqlite", "postgres", "postgresql", "asyncpg"}
-
-
-class SettingsError(Exception):
-    """A setting is missing or wrong; the message says which and how to fix it."""
-
-
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}.") from None
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, got {value}.")
-    return value
-
-
-def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, got {raw!r}.") from None
-    if value < minimum or value != value:  # NaN is not a setting
-        raise SettingsError(f"{name} must be at least {minimum}, got {raw}.")
-    return value
-
-
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    lowered = raw.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise SettingsError(f"{name} must be true or false, got {raw!r}.")
 
 
 def secret_problem(secret: str | None) -> str | None:
@@ -147,6 +109,22 @@ def _smtp(env: Mapping[str, str]) -> dict[str, object]:
         "smtp_username": username,
         "smtp_password": password,
         "smtp_timeout_seconds": _float(env, "LLP_SMTP_TIMEOUT_SECONDS", 30.0, 1.0),
+    }
+
+
+def _webhooks(env: Mapping[str, str]) -> dict[str, object]:
+    """The ``LLP_WEBHOOK_*`` settings (defaults as in ``Settings``)."""
+    return {
+        "webhook_allow_private": _bool(env, "LLP_WEBHOOK_ALLOW_PRIVATE", False),
+        "webhook_allow_http": _bool(env, "LLP_WEBHOOK_ALLOW_HTTP", False),
+        "webhook_timeout_seconds": _float(env, "LLP_WEBHOOK_TIMEOUT_SECONDS", 10.0, 0.5),
+        "webhook_max_attempts": _int(env, "LLP_WEBHOOK_MAX_ATTEMPTS", 13, 1),
+        "webhook_backoff_seconds": _float(env, "LLP_WEBHOOK_BACKOFF_SECONDS", 60.0, 0.01),
+        "webhook_backoff_max_seconds": _float(
+            env, "LLP_WEBHOOK_BACKOFF_MAX_SECONDS", 21600.0, 0.01
+        ),
+        "webhook_order_wait_seconds": _float(env, "LLP_WEBHOOK_ORDER_WAIT_SECONDS", 5.0, 0.01),
+        "webhook_max_per_company": _int(env, "LLP_WEBHOOK_MAX_PER_COMPANY", 20, 1),
     }
 
 
@@ -237,6 +215,21 @@ class Settings:
     import_max_rows: int = 20_000
     import_keep_seconds: int = 86400
 
+    # Webhooks (domain/webhooks.py, domain/webhook_delivery.py). Private, loopback and
+    # other non-public addresses are refused unless webhook_allow_private (tests, a
+    # receiver on the same host); plain http only with webhook_allow_http.
+    webhook_allow_private: bool = False
+    webhook_allow_http: bool = False
+    webhook_timeout_seconds: float = 10.0  # per attempt, connect and answer together
+    # Attempts of one delivery: the first, then retries after 1 min, 2, 4, ... at most
+    # 6 h apart: 13 attempts span about 26 hours (the last about a day after the event).
+    webhook_max_attempts: int = 13
+    webhook_backoff_seconds: float = 60.0
+    webhook_backoff_max_seconds: float = 21600.0
+    # A delivery waiting for an earlier one of its ordering key looks again after this.
+    webhook_order_wait_seconds: float = 5.0
+    webhook_max_per_company: int = 20
+
     @property
     def debug(self) -> bool:
         return self.mode != "production"
@@ -294,12 +287,18 @@ class Settings:
                 f"got {forwarded_header!r}."
             )
         smtp = _smtp(env)
+        webhooks = _webhooks(env)
         queue_lease = _int(env, "LLP_QUEUE_LEASE_SECONDS", cls.queue_lease_seconds, 10)
         # A send that outlives its lease could be taken over and sent again.
         if float(smtp["smtp_timeout_seconds"]) * 2 >= queue_lease:  # type: ignore[arg-type]
             raise SettingsError(
                 "LLP_SMTP_TIMEOUT_SECONDS must be less than half of LLP_QUEUE_LEASE_SECONDS, "
                 "or a slow send could be taken over by another worker and sent twice."
+            )
+        if float(webhooks["webhook_timeout_seconds"]) * 2 >= queue_lease:  # type: ignore[arg-type]
+            raise SettingsError(
+                "LLP_WEBHOOK_TIMEOUT_SECONDS must be less than half of LLP_QUEUE_LEASE_SECONDS, "
+                "or a slow delivery could be taken over by another worker and sent twice."
             )
         return cls(
             mode=resolved_mode,
@@ -376,4 +375,5 @@ class Settings:
             import_max_bytes=_int(env, "LLP_IMPORT_MAX_BYTES", cls.import_max_bytes, 1024),
             import_max_rows=_int(env, "LLP_IMPORT_MAX_ROWS", cls.import_max_rows, 1),
             import_keep_seconds=_int(env, "LLP_IMPORT_KEEP_SECONDS", cls.import_keep_seconds, 60),
+            **webhooks,  # type: ignore[arg-type]
         )

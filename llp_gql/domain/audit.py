@@ -44,6 +44,9 @@ GROUP_RENAMED = "group.renamed"
 GROUP_DELETED = "group.deleted"
 EMPLOYEE_GROUP_SET = "account.group_set"
 DUE_DATE_SET = "enrollment.due_date_set"
+WEBHOOK_CREATED = "webhook.created"
+WEBHOOK_DISABLED = "webhook.disabled"
+WEBHOOK_RESENT = "webhook.delivery_resent"
 
 
 async def record(
