@@ -124,9 +124,7 @@ def running_receiver() -> Iterator[Receiver]:
     sock = _bound_socket()
     port = sock.getsockname()[1]
     receiver = Receiver(url=f"http://127.0.0.1:{port}")
-    app = Starlette(
-        routes=[Route("/{path:path}", receiver.handle, methods=["POST", "GET"])]
-    )
+    app = Starlette(routes=[Route("/{path:path}", receiver.handle, methods=["POST", "GET"])])
     server = uvicorn.Server(
         uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     )

@@ -6,7 +6,6 @@ Retries are driven by the FakeClock and the queue (``drain``), never by sleeping
 from __future__ import annotations
 
 import pytest
-from tortoise.context import TortoiseContext
 
 from llp_gql.domain import events, webhook_delivery, webhooks
 from llp_gql.domain.clock import FakeClock
@@ -52,9 +51,11 @@ async def test_signed_delivery_is_retried_after_two_500s_and_delivered_on_the_th
     assert {a.event_id for a in arrivals} == {delivery.event_id}
     assert delivery.event_id.startswith("msg_")
     stamps = [int(a.headers["webhook-timestamp"]) for a in arrivals]
-    assert stamps[1] - stamps[0] == 60 and stamps[2] - stamps[1] == 120
+    assert stamps[1] - stamps[0] == 60
+    assert stamps[2] - stamps[1] == 120
     event = arrivals[-1].event
-    assert event["type"] == "enrollment.completed" and event["data"] == {"seq": 1}
+    assert event["type"] == "enrollment.completed"
+    assert event["data"] == {"seq": 1}
     assert arrivals[-1].headers["content-type"] == "application/json"
     assert await Job.filter(state=JobState.DONE).count() == 1
 
