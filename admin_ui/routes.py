@@ -23,6 +23,7 @@ from admin_ui import (
     membership,
     outbox,
     staff,
+    webhooks,
 )
 
 GET = ["GET"]
@@ -76,6 +77,14 @@ def routes() -> list[BaseRoute]:
         Route("/company", company.logo_page, methods=FORM),
         Route("/company/logo", company.logo_image, methods=GET),
         Route("/audit", company.audit_log, methods=GET),
+        Route("/webhooks", webhooks.webhook_list, methods=FORM),
+        Route("/webhooks/{webhook_id:int}", webhooks.webhook_log, methods=GET),
+        Route("/webhooks/{webhook_id:int}/disable", webhooks.webhook_disable, methods=FORM),
+        Route(
+            "/webhooks/{webhook_id:int}/deliveries/{delivery_id:int}/resend",
+            webhooks.delivery_resend,
+            methods=POST,
+        ),
         # Staff
         Route("/staff/companies", staff.company_list, methods=GET),
         Route("/staff/companies/new", staff.company_new, methods=FORM),
