@@ -73,7 +73,7 @@ async def webhook_list(request: Request, user: access.Actor) -> Response:
             clock=app_state.clock_of(request),
         )
     except LLPError as exc:
-        values = {"url": url, "events": chosen, "description": description}
+        values: dict[str, object] = {"url": url, "events": chosen, "description": description}
         known = {"url", "events", "description"}
         return await _list(request, user, values=values, errors=forms.errors_of(exc, known))
     # Rendered, not redirected: the secret must not travel in a URL or be shown twice.
