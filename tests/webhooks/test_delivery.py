@@ -220,3 +220,38 @@ async def test_emit_counts_only_subscribers_of_the_type(
     )
     await emit(world.company_x.id, "enrollment:1", 1, clock)  # enrollment.completed
     assert await WebhookDelivery.all().count() == 0
+
+
+async def test_a_worker_that_dies_after_sending_sends_again_with_the_same_id(
+    world: World,
+    receiver: Receiver,
+    hook_settings: Settings,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given the first run dies between the receiver's 200 and recording it
+    await subscribe(world.admin_x, receiver, settings=hook_settings, clock=clock)
+    await emit(world.company_x.id, "enrollment:1", 1, clock)
+    real_record = webhook_delivery._record
+    deaths = [RuntimeError("the worker died")]
+
+    async def dying(*args: object, **kwargs: object) -> None:
+        if deaths:
+            raise deaths.pop()
+        await real_record(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(webhook_delivery, "_record", dying)
+    await drain(hook_settings, clock)
+    [delivery] = await deliveries()
+    assert (delivery.state, delivery.attempts) == ("PENDING", 0)
+
+    # when the queue retries the job (its own backoff for a run that crashed)
+    clock.advance(hook_settings.queue_backoff_seconds)
+    await drain(hook_settings, clock)
+
+    # then the event came twice, both times with the same webhook-id and body
+    await delivery.refresh_from_db()
+    assert delivery.state == "DELIVERED"
+    arrivals = receiver.processed()
+    assert len(arrivals) == 2
+    assert len({(a.event_id, a.body) for a in arrivals}) == 1
