@@ -46,6 +46,7 @@ from llp_gql import jobs  # noqa: E402
 from llp_gql.domain import events, queue, webhooks  # noqa: E402
 from llp_gql.domain.clock import FakeClock  # noqa: E402
 from llp_gql.models import (  # noqa: E402
+    AccountType,
     Company,
     DeliveryState,
     Job,
@@ -114,8 +115,8 @@ async def _company_admin() -> User:
     return await User.create(
         email=f"admin-{secrets.token_hex(3)}@flood.example",
         name="Flood Admin",
-        password_hash="x",
-        account_type="EMPLOYEE",
+        password_hash="!",  # noqa: S106 - no password: this admin never signs in
+        account_type=AccountType.EMPLOYEE,
         role=Role.COMPANY_ADMIN,
         company=company,
     )
