@@ -151,7 +151,10 @@ async def flood(
     settings = settings.replace(webhook_allow_private=True, webhook_allow_http=True)
     admin = await _company_admin()
     created = await webhooks.create_webhook(
-        admin, receiver.url + "/flood", [events.ENROLLMENT_COMPLETED], settings=settings,
+        admin,
+        receiver.url + "/flood",
+        [events.ENROLLMENT_COMPLETED],
+        settings=settings,
         clock=clock,
     )
     receiver.endpoint("/flood", created.secret)
