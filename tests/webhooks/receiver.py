@@ -111,7 +111,7 @@ class Receiver:
         return Response(status_code=status)
 
 
-def _bound_socket() -> socket.socket:
+def bound_socket() -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -121,7 +121,7 @@ def _bound_socket() -> socket.socket:
 @contextmanager
 def running_receiver() -> Iterator[Receiver]:
     """A receiver listening on 127.0.0.1 until the block ends."""
-    sock = _bound_socket()
+    sock = bound_socket()
     port = sock.getsockname()[1]
     receiver = Receiver(url=f"http://127.0.0.1:{port}")
     app = Starlette(routes=[Route("/{path:path}", receiver.handle, methods=["POST", "GET"])])
