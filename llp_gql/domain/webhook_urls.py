@@ -108,8 +108,10 @@ async def resolve(target: Target, settings: Settings, resolver: Resolver) -> lis
         addresses = [literal]
     else:
         try:
-            found = await resolver(target.host, target.port)
-        except (OSError, UnicodeError):
+            found = await asyncio.wait_for(
+                resolver(target.host, target.port), settings.webhook_timeout_seconds
+            )
+        except (OSError, UnicodeError, TimeoutError):
             found = []
         addresses = []
         for text in found:

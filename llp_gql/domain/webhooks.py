@@ -63,7 +63,12 @@ def clean_events(given: Sequence[str]) -> list[str]:
 
 
 def clean_description(text: str | None) -> str:
+    """Runs of spaces collapsed; VALIDATION for control characters or more than 200."""
     value = " ".join((text or "").split())
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValidationFailed(
+            "The description may not contain control characters.", field="description"
+        )
     if len(value) > MAX_DESCRIPTION_LENGTH:
         raise ValidationFailed(
             f"The description may have at most {MAX_DESCRIPTION_LENGTH} characters.",

@@ -113,6 +113,8 @@ async def test_an_admin_creates_lists_reads_disables(
         ({"events": ["certificate.printed"]}, "events", {}),
         ({"events": ["certificate.issued"] * 13}, "events", {}),
         ({"d": "x" * 201}, "description", {}),
+        ({"d": "nul\u0000byte"}, "description", {}),
+        ({"url": "https://93.184.215.14/a\u0000b"}, "url", {"reason": "BAD_URL"}),
     ],
 )
 async def test_bad_input_is_a_validation_error_and_stores_nothing(

@@ -4,6 +4,7 @@ every delivery against the address actually connected to."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 
 import pytest
@@ -189,3 +190,15 @@ async def test_delivery_connects_to_the_address_it_checked(
     assert arrival.headers["host"] == f"hooks.example:{port}"
     assert arrival.verified
     assert answers == [["192.0.2.99"]]  # resolved exactly once for the attempt
+
+
+async def test_a_resolver_that_hangs_is_given_up(settings: Settings) -> None:
+    async def hanging(host: str, port: int) -> list[str]:
+        await asyncio.sleep(30)
+        return [PUBLIC]
+
+    with pytest.raises(WebhookUrlRefused) as refused:
+        await webhook_urls.check(
+            "https://slow.example/hook", settings.replace(webhook_timeout_seconds=0.5), hanging
+        )
+    assert refused.value.reason == "UNRESOLVABLE"
