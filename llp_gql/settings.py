@@ -112,12 +112,23 @@ def _smtp(env: Mapping[str, str]) -> dict[str, object]:
     }
 
 
-def _webhooks(env: Mapping[str, str]) -> dict[str, object]:
-    """The ``LLP_WEBHOOK_*`` settings (defaults as in ``Settings``)."""
+def _webhooks(env: Mapping[str, str], queue_lease: int) -> dict[str, object]:
+    """The ``LLP_WEBHOOK_*`` settings (defaults as in ``Settings``). An attempt has four
+    steps (name lookup, connect, send, answer), each within the timeout; they must fit
+    in half a queue lease, or a slow attempt could be taken over and sent twice. Unset,
+    the timeout shrinks to fit a short lease; set too long, it is refused."""
+    fitting = queue_lease / 8
+    timeout = _float(env, "LLP_WEBHOOK_TIMEOUT_SECONDS", min(10.0, fitting), 0.5)
+    if timeout >= fitting and env.get("LLP_WEBHOOK_TIMEOUT_SECONDS"):
+        raise SettingsError(
+            "LLP_WEBHOOK_TIMEOUT_SECONDS must be less than an eighth of "
+            "LLP_QUEUE_LEASE_SECONDS (its four steps in half a lease), or a slow delivery "
+            "could be taken over by another worker and sent twice."
+        )
     return {
         "webhook_allow_private": _bool(env, "LLP_WEBHOOK_ALLOW_PRIVATE", False),
         "webhook_allow_http": _bool(env, "LLP_WEBHOOK_ALLOW_HTTP", False),
-        "webhook_timeout_seconds": _float(env, "LLP_WEBHOOK_TIMEOUT_SECONDS", 10.0, 0.5),
+        "webhook_timeout_seconds": timeout,
         "webhook_max_attempts": _int(env, "LLP_WEBHOOK_MAX_ATTEMPTS", 13, 1),
         "webhook_backoff_seconds": _float(env, "LLP_WEBHOOK_BACKOFF_SECONDS", 60.0, 0.01),
         "webhook_backoff_max_seconds": _float(
@@ -287,18 +298,13 @@ class Settings:
                 f"got {forwarded_header!r}."
             )
         smtp = _smtp(env)
-        webhooks = _webhooks(env)
         queue_lease = _int(env, "LLP_QUEUE_LEASE_SECONDS", cls.queue_lease_seconds, 10)
+        webhooks = _webhooks(env, queue_lease)
         # A send that outlives its lease could be taken over and sent again.
         if float(smtp["smtp_timeout_seconds"]) * 2 >= queue_lease:  # type: ignore[arg-type]
             raise SettingsError(
                 "LLP_SMTP_TIMEOUT_SECONDS must be less than half of LLP_QUEUE_LEASE_SECONDS, "
                 "or a slow send could be taken over by another worker and sent twice."
-            )
-        if float(webhooks["webhook_timeout_seconds"]) * 2 >= queue_lease:  # type: ignore[arg-type]
-            raise SettingsError(
-                "LLP_WEBHOOK_TIMEOUT_SECONDS must be less than half of LLP_QUEUE_LEASE_SECONDS, "
-                "or a slow delivery could be taken over by another worker and sent twice."
             )
         return cls(
             mode=resolved_mode,

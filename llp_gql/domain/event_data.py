@@ -18,6 +18,7 @@ def timestamp(value: datetime) -> str:
 
 
 def person(user_id: int, email: str, name: str) -> dict[str, object]:
+    """A person of the receiving company, as its admins see them."""
     return {"id": encode_id("User", user_id), "email": email, "name": name}
 
 
@@ -58,4 +59,5 @@ def enrollment_key(enrollment_id: int) -> str:
 
 
 def person_key(user_id: int) -> str:
+    """Events about one person arrive in the order they happened."""
     return f"user:{user_id}"

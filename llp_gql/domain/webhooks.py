@@ -34,6 +34,7 @@ MAX_EVENTS_GIVEN = 2 * len(events.EVENT_TYPES)
 
 
 def new_secret() -> str:
+    """A signing secret: ``whsec_`` and 24 random bytes in base64 (Standard Webhooks)."""
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode("ascii")
 
 
