@@ -79,8 +79,12 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
 
 
 def body_of(payload: Mapping[str, object]) -> bytes:
-    """The payload as the compact JSON body that is sent and signed."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """The payload as the compact JSON body that is sent and signed. Keys sorted: the
+    stored payload comes back from PostgreSQL's jsonb in its own order, and every
+    attempt of an event must carry the same bytes on every database."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode(
+        "utf-8"
+    )
 
 
 def backoff_seconds(failed_in_round: int, settings: Settings) -> float:

@@ -214,7 +214,7 @@ async def test_the_log_is_newest_first_in_pages_and_resend_queues_one_job(
         gid("WebhookDelivery", i) for i in reversed(ids[:5])
     ]
     assert older["pageInfo"]["hasNextPage"] is False
-    assert nodes[0]["payload"] == '{"type":"certificate.issued","version":1,"data":{"n":24}}'
+    assert nodes[0]["payload"] == '{"data":{"n":24},"type":"certificate.issued","version":1}'
     await fails(client, "PAGE_TOO_LARGE", LOG, {"id": hook, "first": 101}, token)
 
     resent = await ok(client, RESEND, {"id": nodes[0]["id"]}, token)
