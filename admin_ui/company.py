@@ -56,6 +56,9 @@ ACTION_LABELS = {
     audit.DUE_DATE_SET: "Due date set",
     audit.API_KEY_CREATED: "API key made",
     audit.API_KEY_REVOKED: "API key revoked",
+    audit.WEBHOOK_CREATED: "Webhook added",
+    audit.WEBHOOK_DISABLED: "Webhook turned off",
+    audit.WEBHOOK_RESENT: "Webhook delivery sent again",
 }
 
 

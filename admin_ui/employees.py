@@ -194,7 +194,12 @@ async def employee_remove(request: Request, user: access.Actor) -> Response:
     error = None
     if request.method == "POST":
         try:
-            await accounts.remove_employee(user, person.id, clock=app_state.clock_of(request))
+            await accounts.remove_employee(
+                user,
+                person.id,
+                clock=app_state.clock_of(request),
+                settings=app_state.settings_of(request),
+            )
         except LLPError as exc:
             error = exc.message
         else:

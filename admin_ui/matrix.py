@@ -115,7 +115,12 @@ async def enrollment_remove(request: Request, user: access.Actor) -> Response:
         user, request.path_params["enrollment_id"]
     )
     if request.method == "POST":
-        await enrollments.remove_enrollment(user, enrollment.id, clock=app_state.clock_of(request))
+        await enrollments.remove_enrollment(
+            user,
+            enrollment.id,
+            clock=app_state.clock_of(request),
+            settings=app_state.settings_of(request),
+        )
         return rendering.redirect("/admin/progress?done=enrollment-removed")
     context = await _enrollment_context(user, enrollment)
     return rendering.render(request, "enrollment_remove.html", context)

@@ -27,6 +27,7 @@ from admin_ui import (
     outbox,
     reports,
     staff,
+    webhooks,
 )
 
 GET = ["GET"]
@@ -87,6 +88,14 @@ def routes() -> list[BaseRoute]:
         Route("/api-keys", api_keys.key_list, methods=FORM),
         Route("/api-keys/{key_id:int}/revoke", api_keys.key_revoke, methods=FORM),
         Route("/notifications", notifications.notifications_page, methods=FORM),
+        Route("/webhooks", webhooks.webhook_list, methods=FORM),
+        Route("/webhooks/{webhook_id:int}", webhooks.webhook_log, methods=GET),
+        Route("/webhooks/{webhook_id:int}/disable", webhooks.webhook_disable, methods=FORM),
+        Route(
+            "/webhooks/{webhook_id:int}/deliveries/{delivery_id:int}/resend",
+            webhooks.delivery_resend,
+            methods=POST,
+        ),
         # Staff
         Route("/staff/companies", staff.company_list, methods=GET),
         Route("/staff/companies/new", staff.company_new, methods=FORM),

@@ -13,7 +13,8 @@ request id.
     ├── ValidationFailed          VALIDATION
     │   ├── WeakPassword          VALIDATION, with a ``reason``
     │   ├── TooMany               VALIDATION, with the ``limit`` whose setting was exceeded
-    │   └── InvalidResetToken     VALIDATION, field ``token``, with a ``reason``
+    │   ├── InvalidResetToken     VALIDATION, field ``token``, with a ``reason``
+    │   └── WebhookUrlRefused     VALIDATION, field ``url``, with a ``reason``
     ├── LessonLocked              LESSON_LOCKED
     ├── ImplausibleProgress       IMPLAUSIBLE_PROGRESS
     ├── QuizAttemptsExhausted     QUIZ_ATTEMPTS_EXHAUSTED
@@ -129,6 +130,18 @@ class TooMany(ValidationFailed):
 
     def extensions(self) -> dict[str, object]:
         return {**super().extensions(), "limit": self.limit}
+
+
+class WebhookUrlRefused(ValidationFailed):
+    """A webhook URL the rules refuse (``domain/webhook_urls.py``); ``reason`` is BAD_URL,
+    NOT_HTTPS, PRIVATE_ADDRESS or UNRESOLVABLE, the message says why in plain words."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message, field="url")
+        self.reason = reason
+
+    def extensions(self) -> dict[str, object]:
+        return {**super().extensions(), "reason": self.reason}
 
 
 class LessonLocked(LLPError):

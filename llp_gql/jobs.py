@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from llp_gql.domain import (
+    events,
     invitations,
     issuance,
     password_reset,
     queue,
     reminders,
     report_subscriptions,
+    webhook_delivery,
 )
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.mail import jobs as mail_jobs
@@ -36,6 +38,9 @@ def handlers(settings: Settings, *, clock: Clock = utcnow) -> Mapping[str, queue
     async def weekly_reports(job: Job) -> None:
         _ = await report_subscriptions.send_weekly(settings=settings, clock=clock)
 
+    async def deliver_webhook(job: Job) -> None:
+        await webhook_delivery.deliver_job(job, settings=settings, clock=clock)
+
     return {
         **mail_jobs.handlers(settings, clock=clock),
         invitations.INVITE_JOB: invite,
@@ -43,4 +48,5 @@ def handlers(settings: Settings, *, clock: Clock = utcnow) -> Mapping[str, queue
         password_reset.REQUEST_JOB: reset_request,
         reminders.SCAN_JOB: reminder_scan,
         report_subscriptions.WEEKLY_JOB: weekly_reports,
+        events.DELIVER_JOB: deliver_webhook,
     }

@@ -31,6 +31,7 @@ from llp_gql.settings_env import (
     _mail_from,
     _public_base_url,
     _smtp,
+    _webhooks,
     secret_problem,
 )
 
@@ -137,6 +138,21 @@ class Settings:
     reminder_offsets: Offsets = DEFAULT_OFFSETS
     digest_max_names: int = 20
 
+    # Webhooks (domain/webhooks.py, domain/webhook_delivery.py). Private, loopback and
+    # other non-public addresses are refused unless webhook_allow_private (tests, a
+    # receiver on the same host); plain http only with webhook_allow_http.
+    webhook_allow_private: bool = False
+    webhook_allow_http: bool = False
+    webhook_timeout_seconds: float = 10.0  # per attempt, connect and answer together
+    # Attempts of one delivery: the first, then retries after 1 min, 2, 4, ... at most
+    # 6 h apart: 13 attempts span about 26 hours (the last about a day after the event).
+    webhook_max_attempts: int = 13
+    webhook_backoff_seconds: float = 60.0
+    webhook_backoff_max_seconds: float = 21600.0
+    # A delivery waiting for an earlier one of its ordering key looks again after this.
+    webhook_order_wait_seconds: float = 5.0
+    webhook_max_per_company: int = 20
+
     @property
     def debug(self) -> bool:
         return self.mode != "production"
@@ -199,6 +215,7 @@ class Settings:
         except ValueError as exc:
             raise SettingsError(f"LLP_REMINDER_OFFSETS: {exc}.") from None
         queue_lease = _int(env, "LLP_QUEUE_LEASE_SECONDS", cls.queue_lease_seconds, 10)
+        webhooks = _webhooks(env, queue_lease)
         # A send that outlives its lease could be taken over and sent again.
         if float(smtp["smtp_timeout_seconds"]) * 2 >= queue_lease:  # type: ignore[arg-type]
             raise SettingsError(
@@ -286,4 +303,5 @@ class Settings:
             digest_max_names=_int(env, "LLP_DIGEST_MAX_NAMES", cls.digest_max_names, 1),
             report_batch_rows=_int(env, "LLP_REPORT_BATCH_ROWS", cls.report_batch_rows, 1),
             report_xlsx_max_rows=_int(env, "LLP_REPORT_XLSX_MAX_ROWS", cls.report_xlsx_max_rows, 1),
+            **webhooks,  # type: ignore[arg-type]
         )

@@ -136,3 +136,30 @@ def _smtp(env: Mapping[str, str]) -> dict[str, object]:
         "smtp_password": password,
         "smtp_timeout_seconds": _float(env, "LLP_SMTP_TIMEOUT_SECONDS", 30.0, 1.0),
     }
+
+
+def _webhooks(env: Mapping[str, str], queue_lease: int) -> dict[str, object]:
+    """The ``LLP_WEBHOOK_*`` settings (defaults as in ``Settings``). An attempt has four
+    steps (name lookup, connect, send, answer), each within the timeout; they must fit
+    in half a queue lease, or a slow attempt could be taken over and sent twice. Unset,
+    the timeout shrinks to fit a short lease; set too long, it is refused."""
+    fitting = queue_lease / 8
+    timeout = _float(env, "LLP_WEBHOOK_TIMEOUT_SECONDS", min(10.0, fitting), 0.5)
+    if timeout >= fitting and env.get("LLP_WEBHOOK_TIMEOUT_SECONDS"):
+        raise SettingsError(
+            "LLP_WEBHOOK_TIMEOUT_SECONDS must be less than an eighth of "
+            "LLP_QUEUE_LEASE_SECONDS (its four steps in half a lease), or a slow delivery "
+            "could be taken over by another worker and sent twice."
+        )
+    return {
+        "webhook_allow_private": _bool(env, "LLP_WEBHOOK_ALLOW_PRIVATE", False),
+        "webhook_allow_http": _bool(env, "LLP_WEBHOOK_ALLOW_HTTP", False),
+        "webhook_timeout_seconds": timeout,
+        "webhook_max_attempts": _int(env, "LLP_WEBHOOK_MAX_ATTEMPTS", 13, 1),
+        "webhook_backoff_seconds": _float(env, "LLP_WEBHOOK_BACKOFF_SECONDS", 60.0, 0.01),
+        "webhook_backoff_max_seconds": _float(
+            env, "LLP_WEBHOOK_BACKOFF_MAX_SECONDS", 21600.0, 0.01
+        ),
+        "webhook_order_wait_seconds": _float(env, "LLP_WEBHOOK_ORDER_WAIT_SECONDS", 5.0, 0.01),
+        "webhook_max_per_company": _int(env, "LLP_WEBHOOK_MAX_PER_COMPANY", 20, 1),
+    }

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 
 from llp_gql.domain.clock import FakeClock
-from llp_gql.models import Group
+from llp_gql.models import Group, WebhookSubscription
 from llp_gql.security_headers import HSTS
 from llp_gql.settings import Settings
 from llp_portal.app import create_app
@@ -71,6 +71,13 @@ async def test_every_html_route_has_the_headers(
 ) -> None:
     world = scene.world
     group = await Group.create(company_id=world.company_x.id, name="Sales")
+    webhook = await WebhookSubscription.create(
+        company_id=world.company_x.id,
+        url="https://93.184.215.14/hook",
+        events="certificate.issued",
+        secret="whsec_" + "A" * 32,
+        created_at=scene.certificate_x.issued_at,
+    )
     values = {
         "group_id": str(group.id),
         "user_id": str(world.employee_x.id),
@@ -82,6 +89,8 @@ async def test_every_html_route_has_the_headers(
         "import_id": "1",
         "key_id": "1",
         "mail_id": "1",
+        "webhook_id": str(webhook.id),
+        "delivery_id": "1",
         "path": "no/such/page",
     }
     paths = [p for p in get_paths(list(app.routes)) if p not in NOT_PAGES]

@@ -10,7 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, audit, ratelimit
-from llp_gql.domain.certificates import withdraw_for_enrollments
+from llp_gql.domain.certificates import WITHDRAWN_PERSON_REMOVED, withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.invitations import PENDING, enqueue_invitations
 from llp_gql.domain.locks import lock_enrollments
@@ -232,7 +232,9 @@ async def create_employee(viewer: access.Viewer, email: str, name: str, password
     return user
 
 
-async def _delete_user(user: User, connection: BaseDBAsyncClient, *, clock: Clock) -> int:
+async def _delete_user(
+    user: User, connection: BaseDBAsyncClient, *, clock: Clock, settings: Settings | None
+) -> int:
     """Delete a person with their enrollments, progress, attempts, certificates and tokens,
     inside the caller's transaction.
 
@@ -245,19 +247,31 @@ async def _delete_user(user: User, connection: BaseDBAsyncClient, *, clock: Cloc
         Enrollment.filter(learner_id=user.id).using_db(connection).values_list("id", flat=True)
     )  # type: ignore[assignment]  # values_list(flat=True) is typed as tuples
     locked = await lock_enrollments(enrollment_ids, connection)
-    withdrawn = await withdraw_for_enrollments([e.id for e in locked], clock=clock)
+    withdrawn = await withdraw_for_enrollments(
+        [e.id for e in locked],
+        clock=clock,
+        connection=connection,
+        settings=settings,
+        reason=WITHDRAWN_PERSON_REMOVED,
+    )
     await user.delete()
     return withdrawn
 
 
-async def remove_employee(viewer: access.Viewer, user_id: int, *, clock: Clock = utcnow) -> None:
+async def remove_employee(
+    viewer: access.Viewer,
+    user_id: int,
+    *,
+    clock: Clock = utcnow,
+    settings: Settings | None = None,
+) -> None:
     """An admin removes an employee of their own company (not themselves)."""
     admin = access.require_user(viewer)
     user = await access.access_employee(admin, user_id)
     if user.id == admin.id:
         raise ValidationFailed("You cannot remove yourself; ask another admin.")
     async with in_transaction() as connection:
-        withdrawn = await _delete_user(user, connection, clock=clock)
+        withdrawn = await _delete_user(user, connection, clock=clock, settings=settings)
         await audit.record(
             audit.EMPLOYEE_REMOVED,
             actor=admin,
@@ -269,7 +283,13 @@ async def remove_employee(viewer: access.Viewer, user_id: int, *, clock: Clock =
         )
 
 
-async def delete_my_account(viewer: access.Viewer, password: str, *, clock: Clock = utcnow) -> None:
+async def delete_my_account(
+    viewer: access.Viewer,
+    password: str,
+    *,
+    clock: Clock = utcnow,
+    settings: Settings | None = None,
+) -> None:
     """An individual deletes their own account after confirming the password."""
     user = access.require_user(viewer)
     if not access.may_delete_own_account(user):
@@ -277,7 +297,7 @@ async def delete_my_account(viewer: access.Viewer, password: str, *, clock: Cloc
     if not await check_password(user, password):
         raise ValidationFailed("The password is not correct.", field="password")
     async with in_transaction() as connection:
-        withdrawn = await _delete_user(user, connection, clock=clock)
+        withdrawn = await _delete_user(user, connection, clock=clock, settings=settings)
         await audit.record(
             audit.ACCOUNT_DELETED,
             actor=None,

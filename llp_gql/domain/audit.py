@@ -56,6 +56,11 @@ def _actor_details(actor: User | None) -> dict[str, object]:
     return {"api_key_id": key.id} if key is not None else {}
 
 
+WEBHOOK_CREATED = "webhook.created"
+WEBHOOK_DISABLED = "webhook.disabled"
+WEBHOOK_RESENT = "webhook.delivery_resent"
+
+
 async def record(
     action: str,
     *,

@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from llp_gql.domain import event_data, events
 from llp_gql.domain.clock import Clock, utcnow
-from llp_gql.models import Certificate, WithdrawnCertificate
+from llp_gql.models import Certificate, EnrollmentSource, WithdrawnCertificate
+from llp_gql.settings import Settings
 
 # Codes are 32 base32 characters; anything far from that shape is not worth a query.
 MAX_CODE_LENGTH = 64
+
+# Why a certificate was withdrawn, as its ``certificate.withdrawn`` event says.
+WITHDRAWN_ENROLLMENT_REMOVED = "ENROLLMENT_REMOVED"
+WITHDRAWN_PERSON_REMOVED = "PERSON_REMOVED"
 
 
 class VerificationStatus(StrEnum):
@@ -33,14 +41,39 @@ class Verification:
     code: str | None = None
 
 
-async def withdraw_for_enrollments(enrollment_ids: Iterable[int], *, clock: Clock = utcnow) -> int:
+async def withdraw_for_enrollments(
+    enrollment_ids: Iterable[int],
+    *,
+    clock: Clock = utcnow,
+    connection: BaseDBAsyncClient | None = None,
+    settings: Settings | None = None,
+    reason: str = WITHDRAWN_ENROLLMENT_REMOVED,
+) -> int:
     """Leave a tombstone for each certificate of these enrollments (before they are deleted),
-    so their codes verify as WITHDRAWN. Returns how many were withdrawn."""
+    so their codes verify as WITHDRAWN, and announce each to the assigning company's
+    webhooks (``certificate.withdrawn``, with ``reason``), inside the caller's transaction.
+    ``settings`` gives the verification address in the event. Returns how many were
+    withdrawn."""
     ids = list(enrollment_ids)
     if not ids:
         return 0
-    rows = await Certificate.filter(enrollment_id__in=ids).values(
-        "verification_code", "sha256", "issued_at"
+    rows = (
+        await Certificate.filter(enrollment_id__in=ids)
+        .using_db(connection)
+        .values(
+            "id",
+            "verification_code",
+            "sha256",
+            "issued_at",
+            "course_title",
+            "enrollment_id",
+            "enrollment__source",
+            "enrollment__company_id",
+            "enrollment__course_id",
+            "enrollment__learner_id",
+            "enrollment__learner__email",
+            "enrollment__learner__name",
+        )
     )
     now = clock()
     await WithdrawnCertificate.bulk_create(
@@ -52,8 +85,37 @@ async def withdraw_for_enrollments(enrollment_ids: Iterable[int], *, clock: Cloc
                 withdrawn_at=now,
             )
             for row in rows
-        ]
+        ],
+        using_db=connection,
     )
+    for row in rows:
+        if row["enrollment__source"] != EnrollmentSource.ASSIGNED:
+            continue  # an individual's own certificate is no company's news
+        code = row["verification_code"]
+        data = event_data.enrollment(
+            enrollment_id=row["enrollment_id"],
+            course_id=row["enrollment__course_id"],
+            course_title=row["course_title"],
+            learner_id=row["enrollment__learner_id"],
+            learner_email=row["enrollment__learner__email"],
+            learner_name=row["enrollment__learner__name"],
+        )
+        data["certificate"] = event_data.certificate(
+            certificate_id=row["id"],
+            code=code,
+            issued_at=row["issued_at"],
+            verify_url=f"{settings.public_base_url}/verify/{code}" if settings else None,
+        )
+        data["withdrawnAt"] = event_data.timestamp(now)
+        data["reason"] = reason
+        _ = await events.emit(
+            events.CERTIFICATE_WITHDRAWN,
+            company_id=row["enrollment__company_id"],
+            data=data,
+            ordering_key=event_data.enrollment_key(row["enrollment_id"]),
+            connection=connection or Certificate._meta.db,
+            clock=clock,
+        )
     return len(rows)
 
 

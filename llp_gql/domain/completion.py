@@ -239,13 +239,19 @@ async def _finish_course(
     if done < len(lesson_ids):
         return None
     enrollment = context.enrollment
-    await (
+    first: int = await (
         Enrollment.filter(id=enrollment.id, completed_at__isnull=True)
         .using_db(connection)
         .update(completed_at=now)
     )
     if enrollment.completed_at is None:
         enrollment.completed_at = now
+    if first:
+        if prepared is None:
+            prepared = await issuance.prepare_certificate(
+                enrollment, settings=settings, issued_at=now
+            )
+        await issuance.announce_completion(enrollment, prepared, connection=connection, clock=clock)
     certificate = await issuance.issue_certificate(
         enrollment, settings=settings, clock=clock, connection=connection, prepared=prepared
     )

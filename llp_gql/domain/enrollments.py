@@ -29,6 +29,7 @@ from llp_gql.models import (
     Group,
     User,
 )
+from llp_gql.settings import Settings
 
 
 def open_courses() -> QuerySet[Course]:
@@ -266,7 +267,11 @@ async def _move_due_dates(
 
 
 async def remove_enrollment(
-    viewer: access.Viewer, enrollment_id: int, *, clock: Clock = utcnow
+    viewer: access.Viewer,
+    enrollment_id: int,
+    *,
+    clock: Clock = utcnow,
+    settings: Settings | None = None,
 ) -> None:
     """Delete an enrollment with its progress, attempts and certificate.
 
@@ -281,7 +286,9 @@ async def remove_enrollment(
     async with in_transaction() as connection:
         _ = await lock_enrollment(enrollment.id, connection)
         await remember_attempts([enrollment], connection, clock=clock)
-        withdrawn = await withdraw_for_enrollments([enrollment.id], clock=clock)
+        withdrawn = await withdraw_for_enrollments(
+            [enrollment.id], clock=clock, connection=connection, settings=settings
+        )
         await audit.record(
             audit.ENROLLMENT_REMOVED,
             actor=actor,

@@ -36,7 +36,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from llp_gql.certs.render import TEMPLATE_VERSION, CertificateSnapshot, render_certificate_async
-from llp_gql.domain import audit, queue
+from llp_gql.domain import access_webhooks, audit, event_data, events, queue
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.errors import NotFound
 from llp_gql.models import Certificate, Company, Course, Enrollment, EnrollmentSource, Job, User
@@ -163,8 +163,64 @@ async def issue_certificate(
                 ).hexdigest(),
             },
         )
+        await _announce(
+            events.CERTIFICATE_ISSUED, enrollment, prepared, connection, clock, cert=certificate
+        )
         return certificate
     raise RuntimeError("Could not draw a unique verification code.")
+
+
+async def _announce(
+    event_type: str,
+    enrollment: Enrollment,
+    prepared: PreparedCertificate,
+    connection: BaseDBAsyncClient,
+    clock: Clock,
+    *,
+    cert: Certificate | None = None,
+) -> None:
+    """Tell the assigning company's webhooks (none for an individual's own course)."""
+    company_id = access_webhooks.announced_company(enrollment)
+    if company_id is None:
+        return
+    snap = prepared.snapshot
+    data = event_data.enrollment(
+        enrollment_id=enrollment.id,
+        course_id=enrollment.course_id,
+        course_title=snap.course_title,
+        learner_id=enrollment.learner_id,
+        learner_email=prepared.learner_email,
+        learner_name=snap.learner_name,
+    )
+    if cert is None:
+        data["completedAt"] = event_data.timestamp(snap.issued_at)
+    else:
+        data["certificate"] = event_data.certificate(
+            certificate_id=cert.id,
+            code=snap.verification_code,
+            issued_at=snap.issued_at,
+            verify_url=snap.verify_url,
+        )
+    _ = await events.emit(
+        event_type,
+        company_id=company_id,
+        data=data,
+        ordering_key=event_data.enrollment_key(enrollment.id),
+        connection=connection,
+        clock=clock,
+    )
+
+
+async def announce_completion(
+    enrollment: Enrollment,
+    prepared: PreparedCertificate,
+    *,
+    connection: BaseDBAsyncClient,
+    clock: Clock,
+) -> None:
+    """``enrollment.completed``, inside the completing transaction, before the
+    certificate's ``certificate.issued`` (the same ordering key keeps them in order)."""
+    await _announce(events.ENROLLMENT_COMPLETED, enrollment, prepared, connection, clock)
 
 
 async def _existing(enrollment_id: int, connection: BaseDBAsyncClient) -> Certificate | None:

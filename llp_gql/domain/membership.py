@@ -24,7 +24,7 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from llp_gql.domain import access, audit
+from llp_gql.domain import access, audit, event_data, events
 from llp_gql.domain.accounts import clean_name
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.locks import lock_company, lock_user
@@ -129,6 +129,17 @@ async def deactivate_employee(
         ended = await end_access(current, connection, now=now)
         await _record(
             audit.EMPLOYEE_DEACTIVATED, actor, current, at=now, details={"sessions_ended": ended}
+        )
+        _ = await events.emit(
+            events.EMPLOYEE_DEACTIVATED,
+            company_id=current.company_id,
+            data={
+                "user": event_data.person(current.id, current.email, current.name),
+                "deactivatedAt": event_data.timestamp(now),
+            },
+            ordering_key=event_data.person_key(current.id),
+            connection=connection,
+            clock=clock,
         )
     return current
 

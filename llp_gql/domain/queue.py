@@ -46,6 +46,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F
 
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.models import Job, JobState
@@ -209,6 +210,33 @@ async def complete(
     writes); ``payload`` replaces the stored one (to drop what need not be kept).
     False when the lease was lost: then roll back."""
     return await _finish(job, JobState.DONE, clock=clock, payload=payload, connection=connection)
+
+
+async def postpone(
+    job: Job,
+    *,
+    run_after: datetime,
+    clock: Clock = utcnow,
+    error: str | None = None,
+    connection: BaseDBAsyncClient | None = None,
+) -> bool:
+    """Put a claimed job back in the queue, due at ``run_after``, for a handler that keeps
+    its own schedule (webhook retries, a delivery waiting for an earlier one). This claim
+    is not counted as an attempt: the count stays for runs that end without a word.
+    False when the lease was lost: then roll back."""
+    changes: dict[str, object] = {
+        "state": JobState.QUEUED,
+        "claim_token": None,
+        "run_after": run_after,
+        "attempts": F("attempts") - 1,
+    }
+    if error is not None:
+        changes["last_error"] = error[:MAX_ERROR_LENGTH]
+    query = Job.filter(id=job.id, claim_token=job.claim_token)
+    if connection is not None:
+        query = query.using_db(connection)
+    updated: int = await query.update(**changes)
+    return updated == 1
 
 
 def backoff_seconds(attempts: int, settings: Settings) -> float:

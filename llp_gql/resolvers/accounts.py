@@ -218,7 +218,9 @@ async def remove_employee(
     ],
 ) -> bool:
     context = info.context
-    await accounts.remove_employee(context.viewer, decode_id("User", user_id), clock=context.clock)
+    await accounts.remove_employee(
+        context.viewer, decode_id("User", user_id), clock=context.clock, settings=context.settings
+    )
     return True
 
 
@@ -229,7 +231,9 @@ async def delete_my_account(
     ],
 ) -> bool:
     context = info.context
-    await accounts.delete_my_account(context.viewer, password, clock=context.clock)
+    await accounts.delete_my_account(
+        context.viewer, password, clock=context.clock, settings=context.settings
+    )
     return True
 
 

@@ -142,7 +142,10 @@ async def set_due_date(
 async def remove_enrollment(info: Info, enrollment_id: EnrollmentId) -> bool:
     context = info.context
     await enrollments.remove_enrollment(
-        context.viewer, decode_id("Enrollment", enrollment_id), clock=context.clock
+        context.viewer,
+        decode_id("Enrollment", enrollment_id),
+        clock=context.clock,
+        settings=context.settings,
     )
     return True
 

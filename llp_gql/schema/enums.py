@@ -23,6 +23,7 @@ from llp_gql.domain.state import BlockerReason, EnrollmentStatus
 from llp_gql.models import (
     AccountType,
     CourseStatus,
+    DeliveryState,
     EnrollmentSource,
     LessonKind,
     LessonStatus,
@@ -30,11 +31,14 @@ from llp_gql.models import (
 )
 
 
-def _describe(enum: type[Enum], description: str, values: Mapping[str, str]) -> None:
-    """Register ``enum`` with its description and one description per value."""
+def _describe(
+    enum: type[Enum], description: str, values: Mapping[str, str], *, name: str | None = None
+) -> None:
+    """Register ``enum`` with its description and one description per value (under
+    ``name`` in the schema, when the class name would not say enough)."""
     if set(values) != set(enum.__members__):
         raise ValueError(f"{enum.__name__}: describe exactly {sorted(enum.__members__)}")
-    registered = strawberry.enum(enum, description=description)
+    registered = strawberry.enum(enum, name=name, description=description)
     assert has_enum_definition(registered)
     for value in registered.__strawberry_definition__.values:
         value.description = values[value.name]
@@ -171,3 +175,17 @@ __all__ = [
     "Role",
     "VerificationStatus",
 ]
+
+
+_describe(
+    DeliveryState,
+    "Where a webhook delivery stands (see Query.webhookDeliveries).",
+    {
+        "PENDING": "Not delivered yet: waiting for its first or next attempt (nextAttemptAt), "
+        "or for an earlier event of the same enrollment or person to be delivered first.",
+        "DELIVERED": "The receiver answered 2xx.",
+        "FAILED": "Not delivered: every attempt of about a day failed, or the webhook was "
+        "disabled. An admin may resend it (resendWebhookDelivery).",
+    },
+    name="WebhookDeliveryState",
+)

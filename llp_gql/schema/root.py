@@ -24,6 +24,7 @@ from llp_gql.schema.learning import (
 from llp_gql.schema.pagination import Connection
 from llp_gql.schema.people import PeopleMutations
 from llp_gql.schema.reports import ReportMutations
+from llp_gql.schema.webhook_fields import WebhookMutations, WebhookQueries
 from llp_gql.schema.wording import _LEARNER, _LOGGED_IN, _STAFF, authenticated, staff
 
 # Fields anyone may call without logging in; the schema-walk test (R2) holds every
@@ -51,7 +52,7 @@ PUBLIC_FIELDS = frozenset(
     "is measured before it runs (depth, aliases, fields, cost) and a limit answers its own "
     "code. Authenticate with `Authorization: Bearer <token>` (see login)."
 )
-class Query:
+class Query(WebhookQueries):
     me: UserType | None = strawberry.field(
         resolver=account_resolvers.me,
         description="The person logged in; null without a login.",
@@ -101,7 +102,7 @@ class Query:
     description="What a client changes. Errors as for Query; a mutation that fails stores "
     "nothing. Mutations of one document run one after the other."
 )
-class Mutation(PeopleMutations, KeyMutations, ReportMutations):
+class Mutation(PeopleMutations, KeyMutations, ReportMutations, WebhookMutations):
     sign_up: AuthPayload = strawberry.mutation(
         resolver=account_resolvers.sign_up,
         description="Open an individual learner account and log in with it. Public; limited "

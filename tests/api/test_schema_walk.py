@@ -149,6 +149,21 @@ OPEN_FIELDS: dict[str, str] = {
         for name in names.split()
     },
     **_open("PageInfo", "hasNextPage hasPreviousPage startCursor endCursor", "pagination plumbing"),
+    **_open(
+        "Webhook",
+        "id url events description createdAt disabledAt isActive",
+        "reached only through webhooks and the webhook mutations, whose domain functions "
+        "admit the company's admins alone (access_webhooks)",
+    ),
+    **_open("WebhookCreated", "webhook secret", "the answer to its creator, a company admin"),
+    **_open(
+        "WebhookDelivery",
+        "id eventId eventType state attempts lastStatus lastError createdAt nextAttemptAt "
+        "deliveredAt payload",
+        "reached only through webhookDeliveries and resendWebhookDelivery (access_webhooks)",
+    ),
+    **_open("WebhookDeliveryConnection", "edges pageInfo totalCount", "pagination plumbing"),
+    **_open("WebhookDeliveryEdge", "cursor node", "pagination plumbing"),
 }
 
 
