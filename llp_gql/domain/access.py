@@ -16,6 +16,7 @@ Two kinds of functions live here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeAlias
 
 from tortoise.queryset import QuerySet
@@ -37,6 +38,7 @@ from llp_gql.models import (
 )
 
 Viewer = User | None
+MayCertificate: TypeAlias = "Callable[[Viewer, Enrollment], bool]"
 # The signed-in person acting: a row the web layers only read, never query or save.
 Actor: TypeAlias = User
 
@@ -72,6 +74,16 @@ def is_company_admin(viewer: Viewer, company_id: int | None = None) -> bool:
 
 def may_author_courses(viewer: Viewer) -> bool:
     return is_staff(viewer)
+
+
+def template_scope(viewer: Viewer) -> int | None:
+    """Whose certificate template the viewer edits: staff the platform default (None),
+    a company admin their company's (its id); FORBIDDEN for anyone else."""
+    if is_staff(viewer):
+        return None
+    if viewer is None or viewer.company_id is None or not is_company_admin(viewer):
+        raise Forbidden("Only company admins and staff can change certificate templates.")
+    return viewer.company_id
 
 
 def may_create_companies(viewer: Viewer) -> bool:
@@ -243,15 +255,23 @@ async def access_enrollment_to_manage(viewer: Viewer, enrollment_id: int) -> Enr
     return enrollment
 
 
-async def access_certificate_for_download(viewer: Viewer, certificate_id: int) -> Certificate:
-    """A certificate the viewer may download. Visible-but-not-yours is FORBIDDEN;
-    invisible is NOT_FOUND."""
+def may_reissue_certificate(viewer: Viewer, enrollment: Enrollment) -> bool:
+    """Re-issue (a correction): whoever may download it, while active; a learner's own
+    re-issue is further limited (``domain.corrections``)."""
+    return may_download_certificate(viewer, enrollment) and viewer is not None and is_active(viewer)
+
+
+async def access_certificate_for_download(
+    viewer: Viewer, certificate_id: int, may: MayCertificate | None = None
+) -> Certificate:
+    """A certificate the viewer may download (or ``may``: re-issue). Visible-but-not-
+    yours is FORBIDDEN; invisible is NOT_FOUND."""
     _ = require_user(viewer)
     certificate = await Certificate.get_or_none(id=certificate_id).select_related("enrollment")
     if certificate is None or not may_view_enrollment(viewer, certificate.enrollment):
         raise NotFound("Certificate")
-    if not may_download_certificate(viewer, certificate.enrollment):
-        raise Forbidden("Only your company's admins can download this certificate.")
+    if not (may or may_download_certificate)(viewer, certificate.enrollment):
+        raise Forbidden("This certificate is for your company's admins to handle.")
     return certificate
 
 

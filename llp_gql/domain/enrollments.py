@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, audit
-from llp_gql.domain.certificates import withdraw_for_enrollments
+from llp_gql.domain.certificates import Reason, withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.companies import matching_people
 from llp_gql.domain.deadlines import check_due_at
@@ -266,14 +266,19 @@ async def _move_due_dates(
 
 
 async def remove_enrollment(
-    viewer: access.Viewer, enrollment_id: int, *, clock: Clock = utcnow
+    viewer: access.Viewer,
+    enrollment_id: int,
+    *,
+    clock: Clock = utcnow,
+    reason: Reason | None = None,
 ) -> None:
     """Delete an enrollment with its progress, attempts and certificate.
 
     The certificate's code keeps verifying, as WITHDRAWN, even when a request
     completes the course at the same moment (the enrollment's row lock orders
     the two). Enrolling again later starts from nothing, except that spent quiz
-    attempts stay counted.
+    attempts stay counted. ``reason`` (optional) is kept on the tombstone and in
+    the audit log.
     """
     actor = access.require_user(viewer)
     enrollment = await access.access_enrollment_to_manage(actor, enrollment_id)
@@ -281,7 +286,7 @@ async def remove_enrollment(
     async with in_transaction() as connection:
         _ = await lock_enrollment(enrollment.id, connection)
         await remember_attempts([enrollment], connection, clock=clock)
-        withdrawn = await withdraw_for_enrollments([enrollment.id], clock=clock)
+        withdrawn = await withdraw_for_enrollments([enrollment.id], clock=clock, reason=reason)
         await audit.record(
             audit.ENROLLMENT_REMOVED,
             actor=actor,
@@ -294,6 +299,7 @@ async def remove_enrollment(
                 "learner_id": learner.id,
                 "learner_email": learner.email,
                 "certificates_withdrawn": withdrawn,
+                "reason": reason.value if reason else None,
             },
         )
         await enrollment.delete()

@@ -8,7 +8,9 @@ from llp_gql.resolvers import accounts as account_resolvers
 from llp_gql.resolvers import certificates as certificate_resolvers
 from llp_gql.resolvers import courses as course_resolvers
 from llp_gql.resolvers import learning as learning_resolvers
+from llp_gql.resolvers import templates as template_resolvers
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
+from llp_gql.schema.certificate_mutations import CertificateMutations
 from llp_gql.schema.certificates import CertificateVerificationType
 from llp_gql.schema.courses import CourseType, LessonType
 from llp_gql.schema.learning import (
@@ -20,6 +22,7 @@ from llp_gql.schema.learning import (
 )
 from llp_gql.schema.pagination import Connection
 from llp_gql.schema.people import PeopleMutations
+from llp_gql.schema.templates import CertificateTemplateType
 from llp_gql.schema.wording import _LEARNER, _LOGGED_IN, _STAFF, authenticated, staff
 
 # Fields anyone may call without logging in; the schema-walk test (R2) holds every
@@ -79,6 +82,12 @@ class Query:
         description="The caller's own company (its admins read their lists there); null "
         "without a login or without a company.",
     )
+    certificate_template: CertificateTemplateType = strawberry.field(
+        resolver=template_resolvers.certificate_template,
+        permission_classes=authenticated,
+        description="The certificate template you edit: the platform default for staff, "
+        "your company's for company admins (FORBIDDEN for others)." + _LOGGED_IN,
+    )
     verify_certificate: CertificateVerificationType = strawberry.field(
         resolver=certificate_resolvers.verify_certificate,
         description="Check a certificate's verification code. Public, no login needed; "
@@ -90,7 +99,7 @@ class Query:
     description="What a client changes. Errors as for Query; a mutation that fails stores "
     "nothing. Mutations of one document run one after the other."
 )
-class Mutation(PeopleMutations):
+class Mutation(PeopleMutations, CertificateMutations):
     sign_up: AuthPayload = strawberry.mutation(
         resolver=account_resolvers.sign_up,
         description="Open an individual learner account and log in with it. Public; limited "
