@@ -141,7 +141,8 @@ async def test_reissue_then_the_old_code_verifies_replaced_everywhere(
     )["reissueCertificate"]
     assert new["learnerName"] == "Emma Nunez"
     assert new["verificationCode"] != old.verification_code
-    assert new["creditHours"] == 2.0 and new["templateVersion"] == 1
+    assert new["creditHours"] == 2.0
+    assert new["templateVersion"] == 1
     # then the old code is REPLACED with its date, nothing personal
     replaced = (await ok(client, VERIFY, {"c": old.verification_code}))["verifyCertificate"]
     assert replaced["status"] == "REPLACED"
@@ -152,12 +153,16 @@ async def test_reissue_then_the_old_code_verifies_replaced_everywhere(
         None,
     )
     page = await client.get(f"/verify/{old.verification_code}")
-    assert "REPLACED" in page.text and "Certificate replaced" in page.text
-    assert "Emma" not in page.text and "Émma" not in page.text and "Leading" not in page.text
+    assert "REPLACED" in page.text
+    assert "Certificate replaced" in page.text
+    assert "Emma" not in page.text
+    assert "Émma" not in page.text
+    assert "Leading" not in page.text
     as_json = (
         await client.get(f"/verify/{old.verification_code}", headers={"Accept": "application/json"})
     ).json()
-    assert as_json["status"] == "REPLACED" and as_json["replacedAt"] is not None
+    assert as_json["status"] == "REPLACED"
+    assert as_json["replacedAt"] is not None
     assert as_json["learnerName"] is None
     # and the new code is VALID with the hours, in the company's accent colour
     valid = (await ok(client, VERIFY, {"c": new["verificationCode"]}))["verifyCertificate"]
@@ -167,7 +172,8 @@ async def test_reissue_then_the_old_code_verifies_replaced_everywhere(
         2.0,
     )
     page = await client.get(f"/verify/{new['verificationCode']}")
-    assert "2 hours" in page.text and "#7a1f5c" in page.text
+    assert "2 hours" in page.text
+    assert "#7a1f5c" in page.text
     assert "Acme Corp" in page.text  # the issuing company
     # and its CSP names the page's (branded) style by its hash
     style = re.search(r"<style>(.*?)</style>", page.text, re.S)
@@ -251,7 +257,9 @@ async def test_linkedin_link_for_individuals_only(
     # then the link is LinkedIn's, with every value encoded and read back intact
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
-    assert " " not in url and "&Q" not in url and "#" not in url
+    assert " " not in url
+    assert "&Q" not in url
+    assert "#" not in url
     params = {key: values[0] for key, values in parse_qs(parts.query).items()}
     assert params == {
         "startTask": "CERTIFICATION_NAME",
@@ -294,4 +302,5 @@ async def test_withdrawal_takes_an_optional_reason(
     tomb = await WithdrawnCertificate.get(verification_code=code)
     assert (tomb.kind, tomb.reason) == ("WITHDRAWN", "ISSUED_IN_ERROR")
     found = (await ok(client, VERIFY, {"c": code}))["verifyCertificate"]
-    assert found["status"] == "WITHDRAWN" and found["replacedAt"] is None
+    assert found["status"] == "WITHDRAWN"
+    assert found["replacedAt"] is None

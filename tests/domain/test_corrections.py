@@ -69,7 +69,8 @@ async def test_an_admin_reissue_replaces_the_code_and_keeps_nothing_personal(
         world.admin_x, old.id, Reason.NAME_CORRECTION, settings=settings, clock=clock
     )
     # then a new certificate with a new code and the current name exists, same completion date
-    assert new.id != old.id and new.verification_code != old.verification_code
+    assert new.id != old.id
+    assert new.verification_code != old.verification_code
     assert new.learner_name == "Emma Nuñez-Ortiz"
     assert new.issued_at == old.issued_at
     assert await Certificate.filter(enrollment_id=old.enrollment_id).count() == 1
@@ -89,7 +90,8 @@ async def test_an_admin_reissue_replaces_the_code_and_keeps_nothing_personal(
     assert isinstance(data, dict)
     assert (data["certificateId"], data["replacedCertificateId"]) == (new.id, old.id)
     event = await AuditEvent.get(action=audit.CERTIFICATE_REISSUED)
-    assert event.actor_id == world.admin_x.id and event.subject_id == new.id
+    assert event.actor_id == world.admin_x.id
+    assert event.subject_id == new.id
     assert event.details["reason"] == "NAME_CORRECTION"
     assert (
         event.details["old_code_sha256"]
@@ -209,7 +211,8 @@ async def test_the_new_certificate_renders_from_its_own_snapshot(
         world.admin_x, old.id, Reason.TEMPLATE_UPDATE, settings=settings, clock=clock
     )
     pdf = await issuance.ensure_pdf(new, settings=settings)
-    assert pdf.startswith(b"%PDF") and new.sha256 == hashlib.sha256(pdf).hexdigest()
+    assert pdf.startswith(b"%PDF")
+    assert new.sha256 == hashlib.sha256(pdf).hexdigest()
 
 
 # -- two re-issues at once (PostgreSQL in CI: LLP_TEST_DATABASE_URL) --------------------------
@@ -245,7 +248,8 @@ async def test_two_concurrent_reissues_make_one_certificate_and_one_tombstone(
     won = [r for r in results if isinstance(r, Certificate)]
     lost = [r for r in results if isinstance(r, BaseException)]
     print(f"reissue race on {'postgres' if ON_POSTGRES else 'sqlite'}: {results!r}")
-    assert len(won) == 1 and len(lost) == 1
+    assert len(won) == 1
+    assert len(lost) == 1
     assert isinstance(lost[0], Conflict | NotFound)
     # and exactly one new certificate and one tombstone exist
     assert await Certificate.filter(enrollment_id=old.enrollment_id).count() == 1

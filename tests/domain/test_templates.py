@@ -80,7 +80,8 @@ def test_the_accent_colour_must_be_rrggbb_and_dark_enough(colour: str, ok: bool 
         with pytest.raises(LowContrast) as refused:
             templates.check_accent(colour)
         ext = refused.value.extensions()
-        assert ext["code"] == "VALIDATION" and ext["reason"] == "LOW_CONTRAST"
+        assert ext["code"] == "VALIDATION"
+        assert ext["reason"] == "LOW_CONTRAST"
         assert ext["field"] == "accentColour"
     else:
         with pytest.raises(ValidationFailed) as refused:
@@ -171,7 +172,8 @@ async def test_the_template_and_hours_are_frozen_into_the_certificate(
     own = await _certificate(world, clock, settings, own=True)
     # then the employee's prints the company's template, the individual's the platform's
     assert assigned.template_version == TEMPLATE_VERSION == 2
-    assert assigned.template["version"] == 2 and assigned.template["source"] == "company"
+    assert assigned.template["version"] == 2
+    assert assigned.template["source"] == "company"
     assert assigned.template["signatory_name"] == "Dr. Amelia Hartmann"
     assert assigned.template["credit_hours"] == "12.50"
     assert assigned.signature_image
@@ -181,7 +183,8 @@ async def test_the_template_and_hours_are_frozen_into_the_certificate(
     # and the PDF prints them
     pdf = await issuance.ensure_pdf(assigned, settings=settings)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    assert "Dr. Amelia Hartmann" in text and "12.5 hours of CPD credit" in text
+    assert "Dr. Amelia Hartmann" in text
+    assert "12.5 hours of CPD credit" in text
     # when the company changes its template and the course its hours afterwards
     _ = await templates.save(
         world.admin_x, TemplateInput(signatory_name="Someone Else"), clock=clock
