@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
 from admin_ui.employees import search_term
-from llp_gql.domain import access, courses
+from llp_gql.domain import access, courses, templates
 from llp_gql.domain.courses import CourseStatus, LessonKind
 from llp_gql.errors import LLPError, ValidationFailed
 
@@ -274,6 +274,17 @@ async def _course_action(request: Request, user: access.Actor, action: str) -> R
 @web.page(web.staff)
 async def course_publish(request: Request, user: access.Actor) -> Response:
     return await _course_action(request, user, "publish")
+
+
+@web.page(web.staff)
+async def course_hours(request: Request, user: access.Actor) -> Response:
+    """Hours / CPD credits printed on the course's certificates (published courses too).
+    A bad value answers the error page with its message (nothing stored)."""
+    course = await access.access_course(user, request.path_params["course_id"])
+    form = await forms.read_form(request)
+    hours = templates.parse_hours(forms.text(form, "credit_hours", limit=20))
+    _ = await templates.set_credit_hours(user, course.id, hours, clock=app_state.clock_of(request))
+    return rendering.redirect(f"/admin/staff/courses/{course.id}?done=hours-set")
 
 
 @web.page(web.staff)

@@ -22,6 +22,7 @@ The accent colour must be ``#rrggbb`` with a contrast of at least 3:1 against wh
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -34,10 +35,12 @@ from llp_gql.certs.branding import (
     contrast_with_white,
     parse_colour,
 )
+from llp_gql.certs.render import TEMPLATE_VERSION, CertificateSnapshot, render_certificate_async
 from llp_gql.domain import access, audit
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.errors import Forbidden, ValidationFailed
-from llp_gql.models import CertificateTemplate, Course
+from llp_gql.models import CertificateTemplate, Company, Course
+from llp_gql.settings import Settings
 
 MAX_SIGNATORY = 200
 MAX_ISSUER_LINE = 300
@@ -163,7 +166,7 @@ def preview_values(current: TemplateValues, data: TemplateInput) -> TemplateValu
     )
 
 
-async def save(
+async def save_template(
     viewer: access.Viewer, data: TemplateInput, *, clock: Clock = utcnow
 ) -> EditableTemplate:
     """Save the viewer's template (staff: the platform default; an admin: their
@@ -274,3 +277,31 @@ def from_snapshot(stored: object, signature: bytes | None) -> TemplateValues:
         version=int(data.get("version") or 0),
         source=str(data.get("source") or "none"),
     )
+
+
+SAMPLE_CODE = "samplesamplesamplesamplesample00"
+
+
+async def preview_pdf(
+    viewer: access.Viewer, data: TemplateInput, *, settings: Settings, now: datetime
+) -> bytes:
+    """A sample certificate printed with ``data`` (checked like a save, nothing stored):
+    the viewer's company name and logo, a sample learner and course, 1.5 hours. The
+    admin UI shows it before the template is saved."""
+    actor = access.require_user(viewer)
+    scope = access.template_scope(actor)
+    current = (await editable(actor)).values
+    values = dataclasses.replace(preview_values(current, data), credit_hours=Decimal("1.5"))
+    company = await Company.get_or_none(id=scope) if scope is not None else None
+    snapshot = CertificateSnapshot(
+        learner_name="Alex Sample-Learner",
+        course_title="Leading Through Change (sample course)",
+        company_name=company.name if company else None,
+        company_logo=bytes(company.logo) if company and company.logo else None,
+        issued_at=now,
+        verification_code=SAMPLE_CODE,
+        verify_url=f"{settings.public_base_url}/verify/{SAMPLE_CODE}",
+        template_version=TEMPLATE_VERSION,
+        template=values,
+    )
+    return await render_certificate_async(snapshot)

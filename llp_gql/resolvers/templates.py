@@ -59,7 +59,7 @@ async def set_certificate_template(
         signature_image=await _signature(info, input.signature_image),
         remove_signature=input.remove_signature_image,
     )
-    saved = await templates.save(context.viewer, data, clock=context.clock)
+    saved = await templates.save_template(context.viewer, data, clock=context.clock)
     return CertificateTemplateType.from_domain(saved)
 
 

@@ -132,7 +132,9 @@ async def test_reissue_then_the_old_code_verifies_replaced_everywhere(
     _ = await finish_before(world.employee_x, enrollment, 99, clock=clock, settings=settings)
     old = await Certificate.get(enrollment_id=enrollment.id)
     await membership.rename_user(world.admin_x, world.employee_x.id, "Emma Nunez")
-    _ = await templates.save(world.admin_x, templates.TemplateInput(accent_colour="#7a1f5c"))
+    _ = await templates.save_template(
+        world.admin_x, templates.TemplateInput(accent_colour="#7a1f5c")
+    )
     clock.advance(86400)
     # when the admin re-issues it
     admin = await token_for(world.admin_x, settings)

@@ -50,10 +50,10 @@ async def test_staff_edit_the_platform_default_and_admins_their_company(
     viewer = world.users()[who]
     if scope == "refused":
         with pytest.raises(Forbidden):
-            await templates.save(viewer, ACME, clock=clock)
+            await templates.save_template(viewer, ACME, clock=clock)
         assert not await CertificateTemplate.exists()
         return
-    saved = await templates.save(viewer, ACME, clock=clock)
+    saved = await templates.save_template(viewer, ACME, clock=clock)
     expected = None if scope is None else world.company_x.id
     assert saved.company_id == expected
     row = await CertificateTemplate.get(company_id=expected)
@@ -62,7 +62,7 @@ async def test_staff_edit_the_platform_default_and_admins_their_company(
         "#7a1f5c",
         "Dr. Amelia Hartmann",
     )
-    again = await templates.save(viewer, ACME, clock=clock)
+    again = await templates.save_template(viewer, ACME, clock=clock)
     assert again.values.version == 2
     assert await CertificateTemplate.all().count() == 1
 
@@ -104,7 +104,7 @@ async def test_a_bad_save_stores_nothing(world: World, clock: FakeClock) -> None
         TemplateInput(issuer_line="line\x00break"),
     ):
         with pytest.raises(ValidationFailed):
-            await templates.save(world.admin_x, bad, clock=clock)
+            await templates.save_template(world.admin_x, bad, clock=clock)
     assert not await CertificateTemplate.exists()
 
 
@@ -154,7 +154,7 @@ async def test_the_template_and_hours_are_frozen_into_the_certificate(
     world: World, clock: FakeClock, settings: Settings
 ) -> None:
     # given a platform default, a company template with a signature, and course hours
-    _ = await templates.save(
+    _ = await templates.save_template(
         world.staff, TemplateInput(signatory_name="Platform Signer"), clock=clock
     )
     company = TemplateInput(
@@ -162,8 +162,8 @@ async def test_the_template_and_hours_are_frozen_into_the_certificate(
         accent_colour="#7a1f5c",
         signature_image=validate_signature(signature_png()),
     )
-    _ = await templates.save(world.admin_x, company, clock=clock)
-    _ = await templates.save(world.admin_x, company, clock=clock)  # version 2
+    _ = await templates.save_template(world.admin_x, company, clock=clock)
+    _ = await templates.save_template(world.admin_x, company, clock=clock)  # version 2
     _ = await templates.set_credit_hours(
         world.staff, world.course.course.id, Decimal("12.5"), clock=clock
     )
@@ -186,7 +186,7 @@ async def test_the_template_and_hours_are_frozen_into_the_certificate(
     assert "Dr. Amelia Hartmann" in text
     assert "12.5 hours of CPD credit" in text
     # when the company changes its template and the course its hours afterwards
-    _ = await templates.save(
+    _ = await templates.save_template(
         world.admin_x, TemplateInput(signatory_name="Someone Else"), clock=clock
     )
     _ = await templates.set_credit_hours(world.staff, world.course.course.id, None, clock=clock)
@@ -207,6 +207,6 @@ async def test_an_old_layout_1_certificate_re_renders_unchanged(
     row = await Certificate.get(id=certificate.id)
     first = await issuance.ensure_pdf(row, settings=settings)
     # when a template is saved afterwards, re-rendering it changes nothing
-    _ = await templates.save(world.admin_x, ACME, clock=clock)
+    _ = await templates.save_template(world.admin_x, ACME, clock=clock)
     assert render_certificate(issuance.snapshot_of(row, settings)) == first
     assert "Director of Learning" not in PdfReader(io.BytesIO(first)).pages[0].extract_text()
