@@ -24,6 +24,8 @@ ACTION_LABELS = {
     audit.CERTIFICATE_ISSUED: "Certificate issued",
     audit.CERTIFICATE_DOWNLOADED: "Certificate downloaded",
     audit.CERTIFICATES_EXPORTED: "Certificates exported",
+    audit.CERTIFICATE_REISSUED: "Certificate re-issued",
+    audit.TEMPLATE_SAVED: "Certificate template saved",
     audit.ATTEMPTS_GRANTED: "Extra quiz attempts",
     audit.EMPLOYEE_CREATED: "Employee created",
     audit.EMPLOYEE_REMOVED: "Employee removed",
@@ -47,6 +49,7 @@ DETAIL_KEYS = (
     "lesson_title",
     "extra",
     "certificates_withdrawn",
+    "reason",
     "count",
     "via",
 )

@@ -35,6 +35,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from llp_gql.certs.links import linkedin_add_url
 from llp_gql.certs.render import TEMPLATE_VERSION, CertificateSnapshot, render_certificate_async
 from llp_gql.domain import audit, queue, templates
 from llp_gql.domain.clock import Clock, utcnow
@@ -68,6 +69,19 @@ def new_verification_code() -> str:
 
 def verify_url(settings: Settings, code: str) -> str:
     return f"{settings.public_base_url}/verify/{code}"
+
+
+def linkedin_url(settings: Settings, certificate: Certificate) -> str:
+    """LinkedIn's "Add to profile" link of a certificate (offered to individuals for
+    their own: the caller checks ``access.may_download_certificate`` and SELF)."""
+    code = certificate.verification_code
+    return linkedin_add_url(
+        course_title=certificate.course_title,
+        organization=certificate.company_name,
+        issued_at=certificate.issued_at,
+        verify_url=verify_url(settings, code),
+        code=code,
+    )
 
 
 async def prepare_certificate(

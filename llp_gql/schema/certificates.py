@@ -6,10 +6,10 @@ from datetime import datetime
 
 import strawberry
 
-from llp_gql.certs.links import download_url, linkedin_add_url
+from llp_gql.certs.links import download_url
 from llp_gql.domain import access
 from llp_gql.domain.certificates import Verification
-from llp_gql.domain.issuance import verify_url
+from llp_gql.domain.issuance import linkedin_url
 from llp_gql.models import Certificate, Enrollment, EnrollmentSource
 from llp_gql.schema.context import Info
 from llp_gql.schema.enums import VerificationStatus
@@ -98,14 +98,7 @@ class CertificateType:
             and access.may_download_certificate(viewer, self.enrollment)
         ):
             return None
-        code = self.row.verification_code
-        return linkedin_add_url(
-            course_title=self.row.course_title,
-            organization=self.row.company_name,
-            issued_at=self.row.issued_at,
-            verify_url=verify_url(info.context.settings, code),
-            code=code,
-        )
+        return linkedin_url(info.context.settings, self.row)
 
 
 def _hours(row: Certificate) -> float | None:
