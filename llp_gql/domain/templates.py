@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from llp_gql.certs.branding import (
@@ -137,9 +138,15 @@ async def _row(company_id: int | None) -> CertificateTemplate | None:
 async def values_for(company_id: int | None) -> TemplateValues:
     """The values a new certificate prints: the company's template, else the platform
     default, else empty (see the module docstring)."""
-    if company_id is not None and (row := await _row(company_id)) is not None:
-        return _values(row, "company")
-    return _values(await _row(None), "platform")
+    # One query for both candidates: issuance reads this on every completion (B6).
+    wanted = (
+        Q(company_id=None) if company_id is None else Q(company_id=company_id) | Q(company_id=None)
+    )
+    rows = await CertificateTemplate.filter(wanted).order_by("id")
+    own = next((row for row in rows if row.company_id is not None), None)
+    if own is not None:
+        return _values(own, "company")
+    return _values(next((row for row in rows if row.company_id is None), None), "platform")
 
 
 async def editable(viewer: access.Viewer) -> EditableTemplate:
