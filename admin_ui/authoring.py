@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
 from admin_ui.employees import search_term
-from llp_gql.domain import access, courses
+from llp_gql.domain import access, courses, templates
 from llp_gql.domain.courses import CourseStatus, LessonKind
 from llp_gql.errors import LLPError, ValidationFailed
 from llp_gql.security_headers import DEFAULT_CSP
@@ -331,6 +331,17 @@ async def course_publish(request: Request, user: access.Actor) -> Response:
     return rendering.render(
         request, "staff_course_publish.html", {"course": course, "outline": outline}
     )
+
+
+@web.page(web.staff)
+async def course_hours(request: Request, user: access.Actor) -> Response:
+    """Hours / CPD credits printed on the course's certificates (published courses too).
+    A bad value answers the error page with its message (nothing stored)."""
+    course = await access.access_course(user, request.path_params["course_id"])
+    form = await forms.read_form(request)
+    hours = templates.parse_hours(forms.text(form, "credit_hours", limit=20))
+    _ = await templates.set_credit_hours(user, course.id, hours, clock=app_state.clock_of(request))
+    return rendering.redirect(f"/admin/staff/courses/{course.id}?done=hours-set")
 
 
 @web.page(web.staff)

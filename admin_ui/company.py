@@ -29,6 +29,9 @@ ACTION_LABELS = {
     audit.CERTIFICATE_DOWNLOADED: "Certificate downloaded",
     audit.CERTIFICATES_EXPORTED: "Certificates exported",
     audit.REPORT_DOWNLOADED: "Compliance report downloaded",
+    audit.CERTIFICATE_REISSUED: "Certificate re-issued",
+    audit.TEMPLATE_SAVED: "Certificate template saved",
+    audit.CREDIT_HOURS_SET: "Course hours set",
     audit.ATTEMPTS_GRANTED: "Extra quiz attempts",
     audit.EMPLOYEE_CREATED: "Employee created",
     audit.EMPLOYEE_INVITED: "Employee invited",
@@ -80,6 +83,7 @@ DETAIL_KEYS = (
     "lesson_title",
     "extra",
     "certificates_withdrawn",
+    "reason",
     "count",
     "via",
 )

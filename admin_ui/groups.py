@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import app_state, forms, rendering, web
-from llp_gql.domain import access, groups
+from llp_gql.domain import access, access_company, groups
 from llp_gql.errors import LLPError
 
 NAME_LIMIT = 1000  # cut before the domain's 100-character rule answers
@@ -61,7 +61,7 @@ async def group_list(request: Request, user: access.Actor) -> Response:
 
 @web.page(web.company_admin)
 async def group_rename(request: Request, user: access.Actor) -> Response:
-    group = await access.access_group(user, request.path_params["group_id"])
+    group = await access_company.access_group(user, request.path_params["group_id"])
     form = await forms.read_form(request)
     name = forms.text(form, "name", limit=NAME_LIMIT)
     try:
@@ -80,7 +80,7 @@ async def group_rename(request: Request, user: access.Actor) -> Response:
 @web.page(web.company_admin)
 async def group_delete(request: Request, user: access.Actor) -> Response:
     """GET asks to confirm, saying how many members the group has; POST deletes."""
-    group = await access.access_group(user, request.path_params["group_id"])
+    group = await access_company.access_group(user, request.path_params["group_id"])
     if request.method == "POST":
         await groups.delete_group(user, group.id)
         return rendering.redirect("/admin/groups?done=group-deleted")

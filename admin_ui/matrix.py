@@ -10,7 +10,8 @@ from starlette.responses import Response
 
 from admin_ui import app_state, forms, paging, rendering, web
 from llp_gql.certs.links import download_url
-from llp_gql.domain import access, enrollments, groups, matrix, matrix_filter, quizzes
+from llp_gql.domain import access, corrections, enrollments, groups, matrix, matrix_filter, quizzes
+from llp_gql.domain.certificates import Reason, parse_reason
 from llp_gql.errors import Conflict, ValidationFailed
 
 MATRIX_PAGE_SIZE = 25
@@ -54,10 +55,17 @@ async def progress_matrix(request: Request, user: access.Actor) -> Response:
 
 
 async def _enrollment_context(
-    user: access.Actor, enrollment: matrix.Enrollment, grant_errors: dict[int, str] | None = None
+    user: access.Actor,
+    enrollment: matrix.Enrollment,
+    grant_errors: dict[int, str] | None = None,
+    reissue_error: str = "",
 ) -> dict[str, object]:
     detail = await matrix.enrollment_detail(user, enrollment)
     return {
+        "may_reissue": detail.certificate is not None
+        and access.may_reissue_certificate(user, enrollment),
+        "reasons": REASONS,
+        "reissue_error": reissue_error,
         "enrollment": detail.enrollment,
         "learner": detail.learner,
         "course": detail.course,
@@ -81,6 +89,38 @@ async def enrollment_detail(request: Request, user: access.Actor) -> Response:
     assigning company may also remove it (``access`` decides each)."""
     enrollment = await access.access_enrollment(user, request.path_params["enrollment_id"])
     return rendering.render(request, "enrollment.html", await _enrollment_context(user, enrollment))
+
+
+# The reason codes of a re-issue, in words (one place: the page shows these labels).
+REASONS = (
+    (Reason.NAME_CORRECTION.value, "Name correction"),
+    (Reason.TEMPLATE_UPDATE.value, "New certificate template"),
+    (Reason.ISSUED_IN_ERROR.value, "Issued in error"),
+    (Reason.OTHER.value, "Other"),
+)
+
+
+@web.page(web.company_admin)
+async def reissue(request: Request, user: access.Actor) -> Response:
+    """Re-issue the enrollment's certificate under a new code (``domain.corrections``)."""
+    enrollment = await access.access_enrollment(user, request.path_params["enrollment_id"])
+    form = await forms.read_form(request)
+    certificate_id = forms.int_or_none(forms.text(form, "certificate", limit=20))
+    try:
+        reason = parse_reason(forms.text(form, "reason", limit=40), required=True)
+        if certificate_id is None or reason is None:
+            raise ValidationFailed("Choose the certificate and a reason.")
+        _ = await corrections.reissue_certificate(
+            user,
+            certificate_id,
+            reason,
+            settings=app_state.settings_of(request),
+            clock=app_state.clock_of(request),
+        )
+    except (ValidationFailed, Conflict) as exc:
+        context = await _enrollment_context(user, enrollment, reissue_error=exc.message)
+        return rendering.render(request, "enrollment.html", context, status=422)
+    return rendering.redirect(f"/admin/enrollments/{enrollment.id}?done=certificate-reissued")
 
 
 @web.page(web.admin_or_staff)

@@ -98,6 +98,10 @@ NOTICES = {
     "group-deleted": "The group was deleted. Its members are now in no group.",
     "group-set": "The group was changed.",
     "attempts-granted": "Extra attempts granted.",
+    "hours-set": "The hours were saved. Certificates issued from now on print them.",
+    "template-saved": "The certificate template was saved. New certificates print it.",
+    "certificate-reissued": "The certificate was re-issued under a new code; the old code "
+    "now verifies as replaced.",
     "enrollment-removed": "The assignment was removed with its progress and certificate.",
     "logo-uploaded": "The logo was uploaded. New certificates will carry it.",
     "company-created": "The company was created and its first admin invited by email.",

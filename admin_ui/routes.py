@@ -14,6 +14,7 @@ from admin_ui import (
     api_keys,
     assign,
     authoring,
+    certificate_template,
     company,
     employees,
     export,
@@ -71,6 +72,7 @@ def routes() -> list[BaseRoute]:
         Route("/progress", matrix.progress_matrix, methods=GET),
         Route("/enrollments/{enrollment_id:int}", matrix.enrollment_detail, methods=GET),
         Route("/enrollments/{enrollment_id:int}/attempts", matrix.grant_attempts, methods=POST),
+        Route("/enrollments/{enrollment_id:int}/reissue", matrix.reissue, methods=POST),
         Route("/enrollments/{enrollment_id:int}/remove", matrix.enrollment_remove, methods=FORM),
         Route(
             "/certificates/{certificate_id:int}/download",
@@ -83,6 +85,13 @@ def routes() -> list[BaseRoute]:
         Route("/reports/compliance.xlsx", reports.report_xlsx, methods=GET),
         Route("/company", company.logo_page, methods=FORM),
         Route("/company/logo", company.logo_image, methods=GET),
+        Route("/certificate-template", certificate_template.template_page, methods=FORM),
+        Route(
+            "/certificate-template/preview.pdf",
+            certificate_template.template_preview,
+            methods=FORM,
+        ),
+        Route("/certificate-template/frame", certificate_template.preview_frame, methods=GET),
         Route("/audit", company.audit_log, methods=GET),
         # Company admins (their company's keys) and staff (the platform's)
         Route("/api-keys", api_keys.key_list, methods=FORM),
@@ -122,6 +131,7 @@ def routes() -> list[BaseRoute]:
         Route("/staff/courses/{course_id:int}/publish", authoring.course_publish, methods=FORM),
         Route("/staff/courses/{course_id:int}/duplicate", authoring.course_duplicate, methods=POST),
         Route("/staff/courses/{course_id:int}/archive", authoring.course_archive, methods=POST),
+        Route("/staff/courses/{course_id:int}/hours", authoring.course_hours, methods=POST),
         Route("/staff/support", staff.support, methods=GET),
         Route("/staff/outbox", outbox.outbox_list, methods=GET),
         Route("/staff/outbox/{mail_id:int}", outbox.outbox_mail, methods=GET),

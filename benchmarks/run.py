@@ -722,13 +722,15 @@ def find_export(server: Server, manifest: Manifest, workdir: Path) -> dict[str, 
 def b5_row(config: Config) -> Row:
     log("B5 certificate rendering")
     b5 = run_module("benchmarks.inproc", "b5", "--renders", str(config.renders))
-    worst = max(v["median_ms"] for v in b5.values())
+    # The target is for layout 2 (with the signatory); the *_layout1 rows are context.
+    worst = max(b5[label]["median_ms"] for label in ("latin", "cjk", "arabic"))
     figure = (
         f"{b5['latin']['median_ms']:.1f} ms (CJK {b5['cjk']['median_ms']:.1f}, "
-        f"Arabic {b5['arabic']['median_ms']:.1f})"
+        f"Arabic {b5['arabic']['median_ms']:.1f}; layout 1 Latin "
+        f"{b5['latin_layout1']['median_ms']:.1f})"
     )
     return Row(
-        "B5", "-", "one certificate PDF, in-process", figure, "<= 10 ms median", worst <= 10, b5
+        "B5", "-", "one certificate PDF, in-process", figure, "<= 5 ms median", worst <= 5, b5
     )
 
 

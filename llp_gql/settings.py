@@ -118,7 +118,11 @@ class Settings:
     queue_backoff_max_seconds: float = 3600.0
     queue_keep_finished_seconds: int = 7 * 24 * 3600
 
-    # Company logos.
+    # Re-issues a learner may make of their own certificates in 365 days (after a
+    # rename, domain/corrections.py); admins re-issuing for employees are not limited.
+    self_reissues_per_year: int = 3
+
+    # Company logos (and signature images of certificate templates).
     logo_max_bytes: int = 1_000_000
     logo_max_pixels: int = 4_000_000
 
@@ -293,6 +297,9 @@ class Settings:
             queue_backoff_max_seconds=_float(env, "LLP_QUEUE_BACKOFF_MAX_SECONDS", 3600.0, 0.01),
             queue_keep_finished_seconds=_int(
                 env, "LLP_QUEUE_KEEP_FINISHED_SECONDS", cls.queue_keep_finished_seconds, 0
+            ),
+            self_reissues_per_year=_int(
+                env, "LLP_SELF_REISSUES_PER_YEAR", cls.self_reissues_per_year, 0
             ),
             logo_max_bytes=_int(env, "LLP_LOGO_MAX_BYTES", 1_000_000, 1024),
             logo_max_pixels=_int(env, "LLP_LOGO_MAX_PIXELS", 4_000_000, 1024),

@@ -26,6 +26,7 @@ NOT_PAGES = {
     "/graphql/static",
     "/admin/static",
     "/admin/company/logo",
+    "/admin/certificate-template/preview.pdf",
     "/admin/certificates/{certificate_id:int}/download",
     "/learn/static",
     "/learn/fonts",

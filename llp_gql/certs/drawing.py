@@ -50,11 +50,11 @@ def draw_block(pdf: FPDF, block: Block, y: float, color: Color) -> float:
     return y
 
 
-def draw_frame(pdf: FPDF) -> None:
-    """The cream page with its navy and gold borders and corner diamonds."""
+def draw_frame(pdf: FPDF, border: Color = NAVY) -> None:
+    """The cream page with its navy (or accent) and gold borders and corner diamonds."""
     pdf.set_fill_color(*CREAM)
     pdf.rect(0, 0, PAGE_W, PAGE_H, style=RenderStyle.F)
-    pdf.set_draw_color(*NAVY)
+    pdf.set_draw_color(*border)
     pdf.set_line_width(1.6)
     pdf.rect(9, 9, PAGE_W - 18, PAGE_H - 18)
     pdf.set_draw_color(*GOLD)

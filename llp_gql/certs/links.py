@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote, urlencode
 
 from llp_gql.certs.signing import make_download_token
 from llp_gql.settings import Settings
@@ -22,3 +23,29 @@ def download_url(settings: Settings, *, certificate_id: int, user_id: int, now: 
         ttl_seconds=settings.download_url_ttl_seconds,
     )
     return settings.public_base_url + download_path(certificate_id, token)
+
+
+LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
+PLATFORM = "Leadership Learning Portal"
+
+
+def linkedin_add_url(
+    *,
+    course_title: str,
+    organization: str | None,
+    issued_at: datetime,
+    verify_url: str,
+    code: str,
+) -> str:
+    """LinkedIn's "Add to profile" link for a certification, every value URL-encoded
+    (``quote``, so a space is %20 and ``&``, ``=``, ``#`` or ``+`` in a title stay text)."""
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": course_title,
+        "organizationName": organization or PLATFORM,
+        "issueYear": str(issued_at.year),
+        "issueMonth": str(issued_at.month),
+        "certUrl": verify_url,
+        "certId": code,
+    }
+    return f"{LINKEDIN_ADD}?{urlencode(params, quote_via=quote)}"

@@ -1,4 +1,5 @@
-"""Company logo uploads: accept real PNG or JPEG images only, and normalise them.
+"""Uploaded images (company logos, signature images): accept real PNG or JPEG only, and
+normalise them.
 
 What is stored is not the upload but a re-encoding of its decoded pixels:
 
@@ -36,27 +37,52 @@ def validate_logo(data: bytes, *, max_bytes: int = 1_000_000, max_pixels: int = 
     ``max_pixels`` pixels that decodes completely. The result is the same
     format, re-encoded without metadata and at most ``MAX_WIDTH`` pixels wide.
     """
+    return validate_image(
+        data, what="logo", field="logo", max_bytes=max_bytes, max_pixels=max_pixels
+    )
+
+
+def validate_signature(
+    data: bytes, *, max_bytes: int = 1_000_000, max_pixels: int = 4_000_000
+) -> bytes:
+    """The same checks and normalisation as ``validate_logo``, for a signatory's
+    signature image (printed at most 50 mm wide, so ``MAX_WIDTH`` is plenty)."""
+    return validate_image(
+        data,
+        what="signature image",
+        field="signatureImage",
+        max_bytes=max_bytes,
+        max_pixels=max_pixels,
+    )
+
+
+def validate_image(data: bytes, *, what: str, field: str, max_bytes: int, max_pixels: int) -> bytes:
+    """Validate and normalise an uploaded image; errors name ``what`` and ``field``."""
+
+    def refuse(message: str) -> ValidationFailed:
+        return ValidationFailed(message, field=field)
+
     if not data:
-        raise _refuse("The logo is empty.")
+        raise refuse(f"The {what} is empty.")
     if len(data) > max_bytes:
-        raise _refuse(f"The logo is larger than {_size(max_bytes)}.")
+        raise refuse(f"The {what} is larger than {_size(max_bytes)}.")
     if not data.startswith(_SIGNATURES):
-        raise _refuse("The logo must be a PNG or JPEG image.")
+        raise refuse(f"The {what} must be a PNG or JPEG image.")
     try:
-        image = _decode(data, max_pixels)
+        image = _decode(data, max_pixels, refuse(_too_many_pixels(what, max_pixels)))
     except ValidationFailed:
         raise
     except Image.DecompressionBombError as exc:
-        raise _refuse(_too_many_pixels(max_pixels)) from exc
+        raise refuse(_too_many_pixels(what, max_pixels)) from exc
     except (OSError, SyntaxError, ValueError, Warning) as exc:
         # What Pillow raises for truncated or corrupt files differs by format
         # and version; to the user they are all the same.
-        raise _refuse("The logo file is damaged or incomplete.") from exc
+        raise refuse(f"The {what} file is damaged or incomplete.") from exc
     with image:
         return _encode(image)
 
 
-def _decode(data: bytes, max_pixels: int) -> Image.Image:
+def _decode(data: bytes, max_pixels: int, too_large: ValidationFailed) -> Image.Image:
     # Pillow reports some damage (and decompression bombs) only as warnings.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -65,7 +91,7 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
         with Image.open(io.BytesIO(data), formats=_FORMATS) as probe:
             width, height = probe.size
             if width * height > max_pixels:
-                raise _refuse(_too_many_pixels(max_pixels))
+                raise too_large
             probe.verify()  # checksums and structure, without decoding
         # verify() leaves the image unusable, so decode from a fresh open.
         image = Image.open(io.BytesIO(data), formats=_FORMATS)
@@ -129,12 +155,8 @@ def _to_srgb(image: Image.Image, icc: object, mode: str) -> Image.Image:
     return image.convert(mode)
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed(message, field="logo")
-
-
-def _too_many_pixels(max_pixels: int) -> str:
-    return f"The logo has too many pixels: at most {max_pixels / 1_000_000:g} megapixels."
+def _too_many_pixels(what: str, max_pixels: int) -> str:
+    return f"The {what} has too many pixels: at most {max_pixels / 1_000_000:g} megapixels."
 
 
 def _size(n_bytes: int) -> str:

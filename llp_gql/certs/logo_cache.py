@@ -27,6 +27,14 @@ def place_logo(pdf: FPDF, data: bytes) -> tuple[float, float]:
 
     ``pdf.image(data, ...)`` then draws it without decoding it again.
     """
+    # fpdf2 names a bytes image by the MD5 of its stripped content; should that
+    # change, fpdf2 just decodes the logo again (slower, still correct).
+    name = hashlib.md5(data.strip(), usedforsecurity=False).hexdigest()
+    placed = pdf.image_cache.images.get(name)
+    if placed is not None:
+        # Already in this document (the same image as logo and as signature): adding
+        # it again would give one image two indexes and break fpdf2's output.
+        return placed.width, placed.height
     key = hashlib.sha256(data).hexdigest()
     with _logos_lock:
         cached = _logos.get(key)
@@ -44,9 +52,6 @@ def place_logo(pdf: FPDF, data: bytes) -> tuple[float, float]:
     entry = type(info)(info)  # "usages" and "i" are per document
     entry["usages"] = 0
     entry["i"] = len(pdf.image_cache.images) + 1
-    # fpdf2 names a bytes image by the MD5 of its stripped content; should that
-    # change, fpdf2 just decodes the logo again (slower, still correct).
-    name = hashlib.md5(data.strip(), usedforsecurity=False).hexdigest()
     pdf.image_cache.images[name] = entry
     pdf.image_cache.icc_profiles.update(icc_profiles)
     return info.width, info.height

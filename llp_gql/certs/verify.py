@@ -3,9 +3,12 @@
 Anyone holding a certificate's code (printed on it, and in its QR code) can check
 it here, without an account and without JavaScript. The answer is one of:
 
-- VALID: the code, the learner's name, the course, the issuer (the platform, and
-  the company that assigned the course), the completion date;
+- VALID: the code, the learner's name, the course, its hours / CPD credits, the
+  issuer (the platform, and the company that assigned the course), the completion
+  date; the card carries the accent colour of the certificate's template;
 - WITHDRAWN: the code and the withdrawal date only, nothing personal;
+- REPLACED: the code and the date it was replaced by a corrected certificate (re-issued
+  under a new code), nothing personal and no pointer to the new one;
 - UNKNOWN: no certificate has that code (a typo, most often), with the form again.
 
 The same look-up answers JSON when the client asks for it (``Accept:
@@ -25,6 +28,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from llp_gql.certs.branding import format_hours, parse_colour
 from llp_gql.client_address import client_address
 from llp_gql.domain import certificates, ratelimit
 from llp_gql.domain.certificates import Verification, VerificationStatus
@@ -50,6 +54,7 @@ _STYLE = (
     ".status{display:inline-block;font-weight:700;border-radius:4px;padding:.1rem .5rem;"
     "margin:0 0 1rem}"
     ".valid{background:#e3f9e5;color:#05400a}.withdrawn{background:#ffe3e3;color:#610404}"
+    ".replaced{background:#fff3c4;color:#513c06}"
     ".unknown{background:#e4e7eb;color:#1f2933}"
     "dl{margin:0}dt{font-weight:600;margin-top:.5rem}dd{margin:0;overflow-wrap:anywhere}"
     ".code{font-family:ui-monospace,Menlo,Consolas,monospace;letter-spacing:.05em}"
@@ -61,12 +66,22 @@ _STYLE = (
     "input:focus,button:focus{outline:3px solid #f0b429;outline-offset:2px}"
     "footer{max-width:40rem;margin:1rem auto;padding:0 1rem;color:#52606d;font-size:.875rem}"
 )
-# No script, one inline style named by its hash; the form submits to this site only.
-_CSP = (
-    "default-src 'none'; style-src "
-    f"'sha256-{base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()}'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+DEFAULT_ACCENT = "#1d3a5f"
+
+
+def _style(accent: str) -> str:
+    # The accent colour (checked: #rrggbb, >= 3:1 against white) draws the card's top
+    # border and the heading, which is large text (24 px bold): 3:1 is WCAG AA for it.
+    return _STYLE + f".card{{border-top:6px solid {accent}}}h1{{color:{accent}}}"
+
+
+def _csp(style: str) -> str:
+    # No script, one inline style named by its hash; the form submits to this site only.
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    return (
+        f"default-src 'none'; style-src 'sha256-{digest}'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def display_code(code: str) -> str:
@@ -89,17 +104,20 @@ def _form(value: str = "") -> str:
     )
 
 
-def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+def _page(title: str, body: str, status: int = 200, accent: str = "") -> HTMLResponse:
+    rgb = parse_colour(accent)
+    # Re-formatted from the parsed triple: only a colour can reach the style sheet.
+    style = _style("#{:02x}{:02x}{:02x}".format(*rgb) if rgb else DEFAULT_ACCENT)
     return HTMLResponse(
         "<!doctype html><html lang=en><meta charset=utf-8>"
         "<meta name=viewport content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)} · {PLATFORM}</title><style>{_STYLE}</style>"
+        f"<title>{html.escape(title)} · {PLATFORM}</title><style>{style}</style>"
         f"<header><p>{PLATFORM} · Certificate verification</p></header>"
         f"<main><div class=card><h1>{html.escape(title)}</h1>{body}</div></main>"
         "<footer>Certificates are checked against the issuer's records at the moment you ask."
         "</footer></html>",
         status_code=status,
-        headers={**HEADERS, "Content-Security-Policy": _CSP},
+        headers={**HEADERS, "Content-Security-Policy": _csp(style)},
     )
 
 
@@ -117,13 +135,27 @@ def _html_answer(found: Verification, typed: str) -> HTMLResponse:
     )
     if found.status == VerificationStatus.VALID:
         assert found.issued_at is not None
+        hours = format_hours(found.credit_hours)
         return _page(
             "Valid certificate",
             "<p class='status valid'>VALID</p>"
             f"<dl><dt>Awarded to</dt><dd>{html.escape(found.learner_name or '')}</dd>"
             f"<dt>Course</dt><dd>{html.escape(found.course_title or '')}</dd>"
-            f"<dt>Completed on</dt><dd>{_date(found.issued_at)}</dd>"
+            + (f"<dt>Hours (CPD credit)</dt><dd>{html.escape(hours)}</dd>" if hours else "")
+            + f"<dt>Completed on</dt><dd>{_date(found.issued_at)}</dd>"
             f"<dt>Issued by</dt><dd>{html.escape(_issuer(found))}</dd>{code}</dl>",
+            accent=found.accent_colour,
+        )
+    if found.status == VerificationStatus.REPLACED:
+        assert found.withdrawn_at is not None
+        return _page(
+            "Certificate replaced",
+            "<p class='status replaced'>REPLACED</p>"
+            f"<p>This certificate was replaced by a corrected one on "
+            f"{_date(found.withdrawn_at)} and this code is no longer valid. The holder has "
+            "a new certificate with a different code; ask them for it. Its details are not "
+            "shown.</p>"
+            f"<dl>{code}</dl>",
         )
     if found.status == VerificationStatus.WITHDRAWN:
         assert found.withdrawn_at is not None
@@ -154,7 +186,11 @@ def _json_answer(found: Verification, status: int = 200) -> JSONResponse:
             "courseTitle": found.course_title,
             "companyName": found.company_name,
             "issuedAt": iso(found.issued_at),
+            "creditHours": float(found.credit_hours) if found.credit_hours is not None else None,
             "withdrawnAt": iso(found.withdrawn_at),
+            "replacedAt": iso(found.withdrawn_at)
+            if found.status == VerificationStatus.REPLACED
+            else None,
         },
         status_code=status,
         headers=HEADERS,

@@ -16,6 +16,7 @@ Two kinds of functions live here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeAlias
 
 from tortoise.queryset import QuerySet
@@ -24,20 +25,18 @@ from llp_gql.domain.principals import is_person
 from llp_gql.errors import AccountDeactivated, Forbidden, NotFound, Unauthenticated
 from llp_gql.models import (
     AccountType,
-    AuditEvent,
     Certificate,
     Company,
     Course,
     CourseStatus,
-    EmployeeImport,
     Enrollment,
     EnrollmentSource,
-    Group,
     Role,
     User,
 )
 
 Viewer = User | None
+MayCertificate: TypeAlias = "Callable[[Viewer, Enrollment], bool]"
 # The signed-in person acting: a row the web layers only read, never query or save.
 Actor: TypeAlias = User
 
@@ -79,6 +78,16 @@ def may_receive_reports(viewer: Viewer) -> bool:
 
 def may_author_courses(viewer: Viewer) -> bool:
     return is_staff(viewer)
+
+
+def template_scope(viewer: Viewer) -> int | None:
+    """Whose certificate template the viewer edits: staff the platform default (None),
+    a company admin their company's (its id); FORBIDDEN for anyone else."""
+    if is_staff(viewer):
+        return None
+    if viewer is None or viewer.company_id is None or not is_company_admin(viewer):
+        raise Forbidden("Only company admins and staff can change certificate templates.")
+    return viewer.company_id
 
 
 def may_create_companies(viewer: Viewer) -> bool:
@@ -250,15 +259,23 @@ async def access_enrollment_to_manage(viewer: Viewer, enrollment_id: int) -> Enr
     return enrollment
 
 
-async def access_certificate_for_download(viewer: Viewer, certificate_id: int) -> Certificate:
-    """A certificate the viewer may download. Visible-but-not-yours is FORBIDDEN;
-    invisible is NOT_FOUND."""
+def may_reissue_certificate(viewer: Viewer, enrollment: Enrollment) -> bool:
+    """Re-issue (a correction): whoever may download it, while active; a learner's own
+    re-issue is further limited (``domain.corrections``)."""
+    return may_download_certificate(viewer, enrollment) and viewer is not None and is_active(viewer)
+
+
+async def access_certificate_for_download(
+    viewer: Viewer, certificate_id: int, may: MayCertificate | None = None
+) -> Certificate:
+    """A certificate the viewer may download (or ``may``: re-issue). Visible-but-not-
+    yours is FORBIDDEN; invisible is NOT_FOUND."""
     _ = require_user(viewer)
     certificate = await Certificate.get_or_none(id=certificate_id).select_related("enrollment")
     if certificate is None or not may_view_enrollment(viewer, certificate.enrollment):
         raise NotFound("Certificate")
-    if not may_download_certificate(viewer, certificate.enrollment):
-        raise Forbidden("Only your company's admins can download this certificate.")
+    if not (may or may_download_certificate)(viewer, certificate.enrollment):
+        raise Forbidden("This certificate is for your company's admins to handle.")
     return certificate
 
 
@@ -338,15 +355,6 @@ async def access_own_company(viewer: Viewer) -> Company:
     return await Company.get(id=admin.company_id)
 
 
-async def access_employee_import(viewer: Viewer, import_id: int) -> EmployeeImport:
-    """An uploaded employee CSV of the company the viewer administers; NOT_FOUND alike
-    for missing ones and other companies' (and for anyone who is not their admin)."""
-    upload = await EmployeeImport.get_or_none(id=import_id)
-    if upload is None or not may_manage_company(viewer, upload.company_id):
-        raise NotFound("EmployeeImport")
-    return upload
-
-
 def visible_companies(viewer: Viewer) -> QuerySet[Company]:
     """Companies whose details the viewer may list: every one for staff, their own for a
     company admin, none for anyone else."""
@@ -363,33 +371,3 @@ def visible_company_enrollments(viewer: Viewer) -> QuerySet[Enrollment]:
     if viewer is not None and viewer.company_id is not None and is_company_admin(viewer):
         return Enrollment.filter(company_id=viewer.company_id)
     return Enrollment.filter(id__in=[])
-
-
-def visible_audit_events(viewer: Viewer) -> QuerySet[AuditEvent]:
-    """The audit log of the company the viewer administers; nothing for anyone else
-    (staff read the log in the database, not in the admin UI)."""
-    if viewer is not None and viewer.company_id is not None and is_company_admin(viewer):
-        return AuditEvent.filter(company_id=viewer.company_id)
-    return AuditEvent.filter(id__in=[])
-
-
-# -- groups (departments) -------------------------------------------------------------
-
-
-def visible_groups(viewer: Viewer) -> QuerySet[Group]:
-    """The groups of the company the viewer administers; none for anyone else."""
-    if viewer is not None and viewer.company_id is not None and is_company_admin(viewer):
-        return Group.filter(company_id=viewer.company_id)
-    return Group.filter(id__in=[])
-
-
-async def access_group(viewer: Viewer, group_id: int) -> Group:
-    """A group of the admin's own company: FORBIDDEN for anyone but a company admin,
-    NOT_FOUND alike for a missing group and another company's."""
-    admin = require_user(viewer)
-    if not is_company_admin(admin):
-        raise Forbidden("Only company admins can do this.")
-    group = await visible_groups(admin).get_or_none(id=group_id)
-    if group is None:
-        raise NotFound("Group")
-    return group

@@ -252,7 +252,7 @@ async def _delete_user(
         clock=clock,
         connection=connection,
         settings=settings,
-        reason=WITHDRAWN_PERSON_REMOVED,
+        cause=WITHDRAWN_PERSON_REMOVED,
     )
     await user.delete()
     return withdrawn

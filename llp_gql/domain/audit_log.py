@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from tortoise.expressions import Q
 
-from llp_gql.domain import access
+from llp_gql.domain import access, access_company
 from llp_gql.models import AuditEvent, Company, User
 
 REMOVED_PERSON = "(removed person)"
@@ -62,7 +62,7 @@ async def audit_page(
     Four queries on any page (company, count, rows, names), and the cursor row past
     the first."""
     company = await access.access_own_company(viewer)
-    query = access.visible_audit_events(viewer)
+    query = access_company.visible_audit_events(viewer)
     if action:
         query = query.filter(action=action)
     total = await query.count()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from llp_gql.domain import event_data, events
 from llp_gql.domain.clock import Clock, utcnow
+from llp_gql.errors import ValidationFailed
 from llp_gql.models import Certificate, EnrollmentSource, WithdrawnCertificate
 from llp_gql.settings import Settings
 
@@ -25,7 +27,30 @@ WITHDRAWN_PERSON_REMOVED = "PERSON_REMOVED"
 class VerificationStatus(StrEnum):
     VALID = "VALID"
     WITHDRAWN = "WITHDRAWN"
+    REPLACED = "REPLACED"
     UNKNOWN = "UNKNOWN"
+
+
+class Reason(StrEnum):
+    """Why a certificate was re-issued or withdrawn (stored on its tombstone and in the
+    audit log; never shown by the public verification)."""
+
+    NAME_CORRECTION = "NAME_CORRECTION"
+    TEMPLATE_UPDATE = "TEMPLATE_UPDATE"
+    ISSUED_IN_ERROR = "ISSUED_IN_ERROR"
+    OTHER = "OTHER"
+
+
+def parse_reason(value: str | None, *, required: bool) -> Reason | None:
+    """A reason code as sent (any case); VALIDATION (field reason) for anything else."""
+    text = (value or "").strip().upper()
+    if not text and not required:
+        return None
+    try:
+        return Reason(text)
+    except ValueError:
+        allowed = ", ".join(reason.value for reason in Reason)
+        raise ValidationFailed(f"The reason must be one of {allowed}.", field="reason") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +64,9 @@ class Verification:
     company_name: str | None = None
     # The code as stored (normalised) when it is known; never for UNKNOWN.
     code: str | None = None
+    # VALID only: hours / CPD credits printed, and the accent colour of its template.
+    credit_hours: Decimal | None = None
+    accent_colour: str = ""
 
 
 async def withdraw_for_enrollments(
@@ -47,7 +75,8 @@ async def withdraw_for_enrollments(
     clock: Clock = utcnow,
     connection: BaseDBAsyncClient | None = None,
     settings: Settings | None = None,
-    reason: str = WITHDRAWN_ENROLLMENT_REMOVED,
+    cause: str = WITHDRAWN_ENROLLMENT_REMOVED,
+    reason: Reason | None = None,
 ) -> int:
     """Leave a tombstone for each certificate of these enrollments (before they are deleted),
     so their codes verify as WITHDRAWN, and announce each to the assigning company's
@@ -83,6 +112,9 @@ async def withdraw_for_enrollments(
                 sha256=row["sha256"],
                 issued_at=row["issued_at"],
                 withdrawn_at=now,
+                kind=VerificationStatus.WITHDRAWN.value,
+                reason=reason.value if reason else None,
+                status_index=row["id"],
             )
             for row in rows
         ],
@@ -107,7 +139,8 @@ async def withdraw_for_enrollments(
             verify_url=f"{settings.public_base_url}/verify/{code}" if settings else None,
         )
         data["withdrawnAt"] = event_data.timestamp(now)
-        data["reason"] = reason
+        # The admin's reason code when one was given, else what caused the withdrawal.
+        data["reason"] = reason.value if reason else cause
         _ = await events.emit(
             events.CERTIFICATE_WITHDRAWN,
             company_id=row["enrollment__company_id"],
@@ -125,16 +158,18 @@ def normalise_code(code: str) -> str:
 
 
 async def verify(code: str) -> Verification:
-    """VALID with what is printed, WITHDRAWN with the date only, or UNKNOWN."""
+    """VALID with what is printed, WITHDRAWN or REPLACED with the date only, or UNKNOWN."""
     if len(code) > MAX_CODE_LENGTH * 2:
         return Verification(VerificationStatus.UNKNOWN)
     normalised = normalise_code(code)
     if not normalised or len(normalised) > MAX_CODE_LENGTH:
         return Verification(VerificationStatus.UNKNOWN)
     certificate = await Certificate.get_or_none(verification_code=normalised).only(
-        "id", "course_title", "learner_name", "issued_at", "company_name"
+        "id", "course_title", "learner_name", "issued_at", "company_name", "template"
     )
     if certificate is not None:
+        printed: dict[str, object] = certificate.template or {}
+        hours = printed.get("credit_hours")
         return Verification(
             VerificationStatus.VALID,
             course_title=certificate.course_title,
@@ -142,10 +177,18 @@ async def verify(code: str) -> Verification:
             issued_at=certificate.issued_at,
             company_name=certificate.company_name,
             code=normalised,
+            credit_hours=Decimal(str(hours)) if hours is not None else None,
+            accent_colour=str(printed.get("accent_colour") or ""),
         )
-    tombstone = await WithdrawnCertificate.get_or_none(verification_code=normalised)
+    tombstone = await WithdrawnCertificate.get_or_none(verification_code=normalised).only(
+        "id", "withdrawn_at", "kind"
+    )
     if tombstone is not None:
-        return Verification(
-            VerificationStatus.WITHDRAWN, withdrawn_at=tombstone.withdrawn_at, code=normalised
+        # The date only: the reason is for the issuer's records, not the public.
+        status = (
+            VerificationStatus.REPLACED
+            if tombstone.kind == VerificationStatus.REPLACED.value
+            else VerificationStatus.WITHDRAWN
         )
+        return Verification(status, withdrawn_at=tombstone.withdrawn_at, code=normalised)
     return Verification(VerificationStatus.UNKNOWN)

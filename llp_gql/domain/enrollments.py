@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from llp_gql.domain import access, audit
-from llp_gql.domain.certificates import withdraw_for_enrollments
+from llp_gql.domain.certificates import Reason, withdraw_for_enrollments
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.companies import matching_people
 from llp_gql.domain.deadlines import check_due_at
@@ -272,13 +272,15 @@ async def remove_enrollment(
     *,
     clock: Clock = utcnow,
     settings: Settings | None = None,
+    reason: Reason | None = None,
 ) -> None:
     """Delete an enrollment with its progress, attempts and certificate.
 
     The certificate's code keeps verifying, as WITHDRAWN, even when a request
     completes the course at the same moment (the enrollment's row lock orders
     the two). Enrolling again later starts from nothing, except that spent quiz
-    attempts stay counted.
+    attempts stay counted. ``reason`` (optional) is kept on the tombstone and in
+    the audit log.
     """
     actor = access.require_user(viewer)
     enrollment = await access.access_enrollment_to_manage(actor, enrollment_id)
@@ -287,7 +289,7 @@ async def remove_enrollment(
         _ = await lock_enrollment(enrollment.id, connection)
         await remember_attempts([enrollment], connection, clock=clock)
         withdrawn = await withdraw_for_enrollments(
-            [enrollment.id], clock=clock, connection=connection, settings=settings
+            [enrollment.id], clock=clock, connection=connection, settings=settings, reason=reason
         )
         await audit.record(
             audit.ENROLLMENT_REMOVED,
@@ -301,6 +303,7 @@ async def remove_enrollment(
                 "learner_id": learner.id,
                 "learner_email": learner.email,
                 "certificates_withdrawn": withdrawn,
+                "reason": reason.value if reason else None,
             },
         )
         await enrollment.delete()

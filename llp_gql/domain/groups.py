@@ -20,7 +20,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from llp_gql.domain import access, audit
+from llp_gql.domain import access, access_company, audit
 from llp_gql.domain.accounts import clean_name
 from llp_gql.errors import Conflict, NotFound, TooMany, ValidationFailed
 from llp_gql.models import Company, User
@@ -41,7 +41,7 @@ def clean_group_name(name: str) -> str:
 
 async def list_groups(viewer: access.Viewer) -> list[Group]:
     """The groups of the company the viewer administers, by name (none for others)."""
-    return list(await access.visible_groups(viewer).order_by("name", "id"))
+    return list(await access_company.visible_groups(viewer).order_by("name", "id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ async def groups_with_counts(viewer: access.Viewer) -> list[GroupRow]:
     """The viewer's company's groups by name, each with its member count; one query."""
     _ = await access.access_own_company(viewer)
     rows = (
-        await access.visible_groups(viewer)
+        await access_company.visible_groups(viewer)
         .annotate(member_count=Count("members"))
         .order_by("name", "id")
     )
@@ -123,7 +123,7 @@ async def create_group(viewer: access.Viewer, name: str, *, max_groups: int) -> 
 async def rename_group(viewer: access.Viewer, group_id: int, name: str) -> Group:
     """Rename a group of the admin's company; renaming to its own name changes nothing."""
     admin = access.require_user(viewer)
-    group = await access.access_group(admin, group_id)
+    group = await access_company.access_group(admin, group_id)
     cleaned = clean_group_name(name)
     if cleaned == group.name:
         return group
@@ -152,7 +152,7 @@ async def delete_group(viewer: access.Viewer, group_id: int) -> int:
     """Delete a group of the admin's company; its members stay, ungrouped. Answers how
     many members it had."""
     admin = access.require_user(viewer)
-    group = await access.access_group(admin, group_id)
+    group = await access_company.access_group(admin, group_id)
     async with in_transaction() as connection:
         # The row lock orders a deletion after an assignment to this group that holds it.
         locked = await Group.select_for_update().using_db(connection).filter(id=group.id).first()
@@ -176,7 +176,7 @@ async def set_employee_group(viewer: access.Viewer, user_id: int, group_id: int 
     admin = access.require_user(viewer)
     _ = await access.access_own_company(admin)  # FORBIDDEN for all but company admins
     person = await access.access_employee(admin, user_id)
-    group = await access.access_group(admin, group_id) if group_id is not None else None
+    group = await access_company.access_group(admin, group_id) if group_id is not None else None
     new_id = group.id if group else None
     if person.group_id == new_id:
         return person
@@ -207,7 +207,7 @@ async def set_employee_group(viewer: access.Viewer, user_id: int, group_id: int 
 async def group_of(viewer: access.Viewer, group_id: int | None) -> Group | None:
     """The group a filter names (a page's ``group`` parameter, an API's ``groupId``):
     None for none; NOT_FOUND for another company's or a missing one."""
-    return None if group_id is None else await access.access_group(viewer, group_id)
+    return None if group_id is None else await access_company.access_group(viewer, group_id)
 
 
 async def company_group(company_id: int, group_id: int) -> Group:

@@ -35,8 +35,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from llp_gql.certs.links import linkedin_add_url
 from llp_gql.certs.render import TEMPLATE_VERSION, CertificateSnapshot, render_certificate_async
-from llp_gql.domain import access_webhooks, audit, event_data, events, queue
+from llp_gql.domain import access_webhooks, audit, event_data, events, queue, templates
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.errors import NotFound
 from llp_gql.models import Certificate, Company, Course, Enrollment, EnrollmentSource, Job, User
@@ -70,6 +71,19 @@ def verify_url(settings: Settings, code: str) -> str:
     return f"{settings.public_base_url}/verify/{code}"
 
 
+def linkedin_url(settings: Settings, certificate: Certificate) -> str:
+    """LinkedIn's "Add to profile" link of a certificate (offered to individuals for
+    their own: the caller checks ``access.may_download_certificate`` and SELF)."""
+    code = certificate.verification_code
+    return linkedin_add_url(
+        course_title=certificate.course_title,
+        organization=certificate.company_name,
+        issued_at=certificate.issued_at,
+        verify_url=verify_url(settings, code),
+        code=code,
+    )
+
+
 async def prepare_certificate(
     enrollment: Enrollment, *, settings: Settings, issued_at: datetime
 ) -> PreparedCertificate:
@@ -86,6 +100,10 @@ async def prepare_certificate(
     company = None
     if enrollment.source == EnrollmentSource.ASSIGNED and enrollment.company_id is not None:
         company = await Company.get_or_none(id=enrollment.company_id)
+    company_id = company.id if company else None
+    values = dataclasses.replace(
+        await templates.values_for(company_id), credit_hours=course.credit_hours
+    )
     code = new_verification_code()
     snapshot = CertificateSnapshot(
         learner_name=learner.name,
@@ -96,6 +114,7 @@ async def prepare_certificate(
         verification_code=code,
         verify_url=verify_url(settings, code),
         template_version=TEMPLATE_VERSION,
+        template=values,
     )
     return PreparedCertificate(
         enrollment_id=enrollment.id, learner_email=learner.email, snapshot=snapshot
@@ -128,12 +147,12 @@ async def issue_certificate(
             # A savepoint: on PostgreSQL a failed insert would otherwise poison the
             # whole transaction, and the caller's progress update with it.
             async with in_transaction() as savepoint:
-                certificate = await _insert(prepared, savepoint)
+                certificate = await insert_certificate(prepared, savepoint)
         except IntegrityError:
             existing = await _existing(enrollment.id, connection)
             if existing is not None:
                 return existing  # another request issued it first
-            prepared = _with_new_code(prepared, settings)  # the code clashed
+            prepared = with_new_code(prepared, settings)  # the code clashed
             continue
         await queue.enqueue(
             RENDER_JOB,
@@ -227,7 +246,11 @@ async def _existing(enrollment_id: int, connection: BaseDBAsyncClient) -> Certif
     return await Certificate.filter(enrollment_id=enrollment_id).using_db(connection).first()
 
 
-async def _insert(prepared: PreparedCertificate, connection: BaseDBAsyncClient) -> Certificate:
+async def insert_certificate(
+    prepared: PreparedCertificate, connection: BaseDBAsyncClient
+) -> Certificate:
+    """Insert the row of a prepared certificate (no PDF yet); IntegrityError when the
+    enrollment has one or the code is taken."""
     snap = prepared.snapshot
     return await Certificate.create(
         using_db=connection,
@@ -240,12 +263,15 @@ async def _insert(prepared: PreparedCertificate, connection: BaseDBAsyncClient) 
         company_logo=snap.company_logo,
         issued_at=snap.issued_at,
         template_version=snap.template_version,
+        template=templates.to_snapshot(snap.template) if snap.template else {},
+        signature_image=snap.template.signature_image if snap.template else None,
         pdf=PENDING.encode(),
         sha256=PENDING,
     )
 
 
-def _with_new_code(prepared: PreparedCertificate, settings: Settings) -> PreparedCertificate:
+def with_new_code(prepared: PreparedCertificate, settings: Settings) -> PreparedCertificate:
+    """The same certificate under a freshly drawn code (after a clash)."""
     code = new_verification_code()
     snapshot = dataclasses.replace(
         prepared.snapshot, verification_code=code, verify_url=verify_url(settings, code)
@@ -264,6 +290,12 @@ def snapshot_of(certificate: Certificate, settings: Settings) -> CertificateSnap
         verification_code=certificate.verification_code,
         verify_url=verify_url(settings, certificate.verification_code),
         template_version=certificate.template_version,
+        template=templates.from_snapshot(
+            certificate.template,
+            bytes(certificate.signature_image) if certificate.signature_image else None,
+        )
+        if certificate.template_version > 1
+        else None,
     )
 
 

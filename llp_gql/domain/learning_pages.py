@@ -26,6 +26,7 @@ from llp_gql.models import (
     Course,
     CourseStatus,
     Enrollment,
+    EnrollmentSource,
     Lesson,
     LessonKind,
     LessonStatus,
@@ -51,6 +52,8 @@ class CertificateView:
     certificate_id: int
     can_download: bool
     verify_url: str | None  # only when can_download
+    # LinkedIn's "Add to profile" link: an individual's own (SELF) certificate only.
+    linkedin_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,9 @@ def _certificate(
         certificate_id=row.id,
         can_download=allowed,
         verify_url=issuance.verify_url(settings, row.verification_code) if allowed else None,
+        linkedin_url=issuance.linkedin_url(settings, row)
+        if allowed and enrollment.source == EnrollmentSource.SELF
+        else None,
     )
 
 

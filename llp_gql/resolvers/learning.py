@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from llp_gql.domain import access, deadlines, enrollments, progress, quizzes
+from llp_gql.domain import access, certificates, deadlines, enrollments, progress, quizzes
 from llp_gql.domain.completion import ProgressOutcome
 from llp_gql.domain.progress import VideoReport
 from llp_gql.errors import ValidationFailed
@@ -139,13 +139,25 @@ async def set_due_date(
     return EnrollmentType.from_model(row)
 
 
-async def remove_enrollment(info: Info, enrollment_id: EnrollmentId) -> bool:
+async def remove_enrollment(
+    info: Info,
+    enrollment_id: EnrollmentId,
+    reason: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Optional reason code for withdrawing its certificate: "
+            "NAME_CORRECTION, TEMPLATE_UPDATE, ISSUED_IN_ERROR or OTHER (kept in the audit "
+            "log and the code's record, never shown publicly)."
+        ),
+    ] = None,
+) -> bool:
     context = info.context
     await enrollments.remove_enrollment(
         context.viewer,
         decode_id("Enrollment", enrollment_id),
         clock=context.clock,
         settings=context.settings,
+        reason=certificates.parse_reason(reason, required=False),
     )
     return True
 

@@ -9,7 +9,8 @@ import strawberry
 from llp_gql.certs.links import download_url
 from llp_gql.domain import access
 from llp_gql.domain.certificates import Verification
-from llp_gql.models import Certificate, Enrollment
+from llp_gql.domain.issuance import linkedin_url
+from llp_gql.models import Certificate, Enrollment, EnrollmentSource
 from llp_gql.schema.context import Info
 from llp_gql.schema.enums import VerificationStatus
 from llp_gql.schema.ids import encode_id
@@ -29,6 +30,14 @@ class CertificateType:
     )
     course_title: str = strawberry.field(description="The course title as printed.")
     learner_name: str = strawberry.field(description="The learner's name as printed.")
+    credit_hours: float | None = strawberry.field(
+        description="Hours / CPD credits printed on it (the course's hours when it was "
+        "issued); null when none were printed."
+    )
+    template_version: int = strawberry.field(
+        description="Version of the certificate template (company or platform default) "
+        "it was printed with; 0 when none had been saved (or before templates existed)."
+    )
     row: strawberry.Private[Certificate]
     enrollment: strawberry.Private[Enrollment]
 
@@ -39,6 +48,8 @@ class CertificateType:
             issued_at=row.issued_at,
             course_title=row.course_title,
             learner_name=row.learner_name,
+            credit_hours=_hours(row),
+            template_version=_template_version(row),
             row=row,
             enrollment=enrollment,
         )
@@ -74,6 +85,30 @@ class CertificateType:
             context.settings, certificate_id=self.row.id, user_id=viewer.id, now=context.clock()
         )
 
+    @strawberry.field(
+        description="For an individual's own certificate: LinkedIn's 'Add to profile' "
+        "link for this certification (name, organization, issue year and month, the "
+        "verification page as certUrl and the code as certId). Null for everyone else, "
+        "and for certificates of assigned courses (they belong to the company's records)."
+    )
+    def linked_in_url(self, info: Info) -> str | None:
+        viewer = info.context.viewer
+        if not (
+            self.enrollment.source == EnrollmentSource.SELF
+            and access.may_download_certificate(viewer, self.enrollment)
+        ):
+            return None
+        return linkedin_url(info.context.settings, self.row)
+
+
+def _hours(row: Certificate) -> float | None:
+    hours = (row.template or {}).get("credit_hours")
+    return float(str(hours)) if hours is not None else None
+
+
+def _template_version(row: Certificate) -> int:
+    return int(str((row.template or {}).get("version") or 0))
+
 
 @strawberry.type(
     name="CertificateVerification",
@@ -92,7 +127,18 @@ class CertificateVerificationType:
         description="The completion date printed on it; null unless VALID."
     )
     withdrawn_at: datetime | None = strawberry.field(
-        description="When the certificate was withdrawn; null unless WITHDRAWN."
+        description="When the code stopped being valid: the withdrawal (WITHDRAWN) or the "
+        "replacement (REPLACED) date; null otherwise."
+    )
+    replaced_at: datetime | None = strawberry.field(
+        description="When the certificate was replaced by a corrected one (re-issued); "
+        "null unless REPLACED. Why is not public."
+    )
+    credit_hours: float | None = strawberry.field(
+        description="Hours / CPD credits printed on it; null unless VALID or when none."
+    )
+    code: str | None = strawberry.field(
+        description="The code as the issuer stores it (lower case, no spaces); null for UNKNOWN."
     )
     company_name: str | None = strawberry.field(
         description="The company that assigned the course, as printed; null unless VALID, "
@@ -107,5 +153,8 @@ class CertificateVerificationType:
             learner_name=found.learner_name,
             issued_at=found.issued_at,
             withdrawn_at=found.withdrawn_at,
+            replaced_at=found.withdrawn_at if found.status == VerificationStatus.REPLACED else None,
+            credit_hours=float(found.credit_hours) if found.credit_hours is not None else None,
+            code=found.code,
             company_name=found.company_name,
         )

@@ -177,6 +177,11 @@ class CourseType:
         description="What the course is about, as its author wrote it; may be null."
     )
     status: CourseStatus = strawberry.field(description="Draft, published or archived.")
+    credit_hours: float | None = strawberry.field(
+        description="Hours / CPD credits printed on the course's certificates (up to two "
+        "decimals); null when the course has none. Staff set them with "
+        "setCourseCreditHours."
+    )
     pk: strawberry.Private[int]
     # Lessons fetched with the page of courses: resolved without a coroutine each.
     prefetched: strawberry.Private[list[Lesson] | None] = None
@@ -200,6 +205,7 @@ class CourseType:
             title=row.title,
             description=row.description,
             status=row.status,
+            credit_hours=float(row.credit_hours) if row.credit_hours is not None else None,
             pk=row.id,
             prefetched=lessons,
         )

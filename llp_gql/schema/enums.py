@@ -149,6 +149,9 @@ _describe(
         "the issue date are given as printed on it.",
         "WITHDRAWN": "A certificate had this code but was withdrawn (its enrollment or its "
         "learner's account was removed); only the withdrawal date is given.",
+        "REPLACED": "A certificate had this code but was replaced by a corrected one with "
+        "a new code (re-issued); only the date of the replacement is given, and nothing "
+        "points to the new certificate.",
         "UNKNOWN": "No certificate ever had this code.",
     },
 )

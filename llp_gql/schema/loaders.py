@@ -43,6 +43,7 @@ CERTIFICATE_FIELDS = (
     "issued_at",
     "sha256",
     "company_name",
+    "template",
 )
 
 

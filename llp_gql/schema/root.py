@@ -9,8 +9,10 @@ from llp_gql.resolvers import api_keys as key_resolvers
 from llp_gql.resolvers import certificates as certificate_resolvers
 from llp_gql.resolvers import courses as course_resolvers
 from llp_gql.resolvers import learning as learning_resolvers
+from llp_gql.resolvers import templates as template_resolvers
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.api_keys import ApiKeyType
+from llp_gql.schema.certificate_mutations import CertificateMutations
 from llp_gql.schema.certificates import CertificateVerificationType
 from llp_gql.schema.courses import CourseType, LessonType
 from llp_gql.schema.key_mutations import KeyMutations
@@ -24,6 +26,7 @@ from llp_gql.schema.learning import (
 from llp_gql.schema.pagination import Connection
 from llp_gql.schema.people import PeopleMutations
 from llp_gql.schema.reports import ReportMutations
+from llp_gql.schema.templates import CertificateTemplateType
 from llp_gql.schema.webhook_fields import WebhookMutations, WebhookQueries
 from llp_gql.schema.wording import _LEARNER, _LOGGED_IN, _STAFF, authenticated, staff
 
@@ -91,6 +94,12 @@ class Query(WebhookQueries):
         "company's for its admins, the platform's for staff; empty for everyone else (and "
         "for API keys)." + _LOGGED_IN,
     )
+    certificate_template: CertificateTemplateType = strawberry.field(
+        resolver=template_resolvers.certificate_template,
+        permission_classes=authenticated,
+        description="The certificate template you edit: the platform default for staff, "
+        "your company's for company admins (FORBIDDEN for others)." + _LOGGED_IN,
+    )
     verify_certificate: CertificateVerificationType = strawberry.field(
         resolver=certificate_resolvers.verify_certificate,
         description="Check a certificate's verification code. Public, no login needed; "
@@ -102,7 +111,9 @@ class Query(WebhookQueries):
     description="What a client changes. Errors as for Query; a mutation that fails stores "
     "nothing. Mutations of one document run one after the other."
 )
-class Mutation(PeopleMutations, KeyMutations, ReportMutations, WebhookMutations):
+class Mutation(
+    PeopleMutations, KeyMutations, ReportMutations, WebhookMutations, CertificateMutations
+):
     sign_up: AuthPayload = strawberry.mutation(
         resolver=account_resolvers.sign_up,
         description="Open an individual learner account and log in with it. Public; limited "

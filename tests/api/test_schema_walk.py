@@ -34,6 +34,7 @@ OPEN_FIELDS: dict[str, str] = {
         "public catalogue (drafts are NOT_FOUND for non-staff in access_course)",
     ),
     **_open("Course", "lessons", "the outline is public; lesson content is guarded per field"),
+    **_open("Course", "creditHours", "public: the hours a course's certificates print"),
     **_open(
         "Lesson",
         "id position kind title durationSeconds",
@@ -87,6 +88,24 @@ OPEN_FIELDS: dict[str, str] = {
         "that a certificate exists is visible with its enrollment (DESIGN.md 2)",
     ),
     **_open(
+        "Certificate",
+        "creditHours templateVersion",
+        "what is printed, like courseTitle: visible with its enrollment",
+    ),
+    **_open(
+        "Certificate",
+        "linkedInUrl",
+        "null unless access.may_download_certificate for an individual's own (SELF) "
+        "certificate, decided in the resolver: a null, not FORBIDDEN, for everyone else",
+    ),
+    **_open(
+        "CertificateTemplate",
+        "isPlatformDefault version signatoryName signatoryTitle hasSignatureImage "
+        "issuerLine accentColour updatedAt",
+        "reached only through certificateTemplate and setCertificateTemplate, which "
+        "access.template_scope refuses to anyone but staff and company admins",
+    ),
+    **_open(
         "User",
         "id email name accountType role company isActive deactivatedAt invitationPending",
         "the viewer, people in an enrollment they may see, or their company's employees",
@@ -136,7 +155,8 @@ OPEN_FIELDS: dict[str, str] = {
     ),
     **_open(
         "CertificateVerification",
-        "status courseTitle learnerName issuedAt withdrawnAt companyName",
+        "status courseTitle learnerName issuedAt withdrawnAt companyName replacedAt "
+        "creditHours code",
         "public verification by code (DESIGN.md 2: anyone)",
     ),
     **{

@@ -103,7 +103,9 @@ async def test_the_page_names_the_issuer_and_the_code_and_answers_json_on_reques
         "courseTitle": "Leading Teams",
         "companyName": world.company_x.name,
         "issuedAt": certificate.issued_at.isoformat(),
+        "creditHours": None,
         "withdrawnAt": None,
+        "replacedAt": None,
     }
     # withdrawn: the code and the date, nothing personal, in either form
     await enrollments.remove_enrollment(world.admin_x, certificate.enrollment_id, clock=clock)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from llp_gql.domain import access
+from llp_gql.domain import access, access_company
 from llp_gql.domain.clock import FakeClock
 from llp_gql.domain.paging import fetch_page
 from llp_gql.models import AuditEvent, Company, Course, User
@@ -71,7 +71,7 @@ async def test_the_audit_log_is_its_company_admins(
             at=clock(), action="test", subject_type="company", company_id=company.id
         )
     # when a viewer lists the audit log; then only company X's admin sees X's event
-    events = await access.visible_audit_events(world.users()[role])
+    events = await access_company.visible_audit_events(world.users()[role])
     assert [e.company_id for e in events] == [world.company_x.id] * expected
 
 

@@ -12,6 +12,7 @@ from llp_gql.domain.clock import FakeClock
 from llp_gql.models import Enrollment, LessonProgress, LessonStatus, QuizAttempt
 from llp_gql.settings import Settings
 from tests.admin_ui import log_in
+from tests.domain import assign, finish_before
 from tests.factories import World
 
 
@@ -231,6 +232,24 @@ async def test_quiz_shows_its_terms_first_then_the_result_and_the_certificate(
     assert "Passed" in passed.text
     assert "Course completed" in passed.text
     assert "Download your certificate (PDF)" in passed.text
+    # an individual's own certificate: LinkedIn's add-to-profile link, encoded
+    assert "Add to LinkedIn" in passed.text
+    assert (
+        'href="https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&amp;name='
+        in passed.text
+    )
+
+
+async def test_an_employee_gets_no_linkedin_link(
+    client: httpx.AsyncClient, settings: Settings, world: World, clock: FakeClock
+) -> None:
+    # given an employee who completed an assigned course (the company keeps the certificate)
+    enrollment = await assign(world)
+    _ = await finish_before(world.employee_x, enrollment, 99, clock=clock, settings=settings)
+    _ = await log_in(client, world.employee_x, settings)
+    page = await client.get("/learn/")
+    assert "your company keeps your certificate" in page.text
+    assert "linkedin" not in page.text.lower()
 
 
 async def test_a_quiz_with_an_unanswered_question_says_which_and_stores_nothing(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from llp_gql.csvcells import safe_cell
-from llp_gql.domain import access
+from llp_gql.domain import access, access_company
 from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.domain.imports import codes
 from llp_gql.domain.imports.apply import apply_rows
@@ -91,7 +91,7 @@ async def stored_preview(
     viewer: access.Viewer, import_id: int, *, settings: Settings, clock: Clock = utcnow
 ) -> StoredImport:
     """The preview of a stored upload (as the database is now)."""
-    upload = await access.access_employee_import(viewer, import_id)
+    upload = await access_company.access_employee_import(viewer, import_id)
     now = clock()
     checked = _checked(upload.content, settings, now)
     preview = await plan(upload.company_id, checked)
@@ -102,7 +102,7 @@ async def apply_stored(
     viewer: access.Viewer, import_id: int, *, settings: Settings, clock: Clock = utcnow
 ) -> StoredImport:
     """Apply exactly the stored file, once: CONFLICT when applied already or expired."""
-    upload = await access.access_employee_import(viewer, import_id)
+    upload = await access_company.access_employee_import(viewer, import_id)
     now = clock()
     if upload.applied_at is not None:
         raise Conflict("This file was applied already; upload it again to re-check it.")
