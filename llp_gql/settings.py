@@ -237,6 +237,12 @@ class Settings:
     import_max_rows: int = 20_000
     import_keep_seconds: int = 86400
 
+    # Open Badges credentials (domain/credentials.py): the largest credential
+    # verifyCredential reads (CREDENTIAL_TOO_LARGE beyond it), and how long the DID
+    # document and the status lists may be cached by verifiers and proxies.
+    max_credential_bytes: int = 65_536
+    credential_cache_seconds: int = 60
+
     @property
     def debug(self) -> bool:
         return self.mode != "production"
@@ -376,4 +382,10 @@ class Settings:
             import_max_bytes=_int(env, "LLP_IMPORT_MAX_BYTES", cls.import_max_bytes, 1024),
             import_max_rows=_int(env, "LLP_IMPORT_MAX_ROWS", cls.import_max_rows, 1),
             import_keep_seconds=_int(env, "LLP_IMPORT_KEEP_SECONDS", cls.import_keep_seconds, 60),
+            max_credential_bytes=_int(
+                env, "LLP_MAX_CREDENTIAL_BYTES", cls.max_credential_bytes, 1024
+            ),
+            credential_cache_seconds=_int(
+                env, "LLP_CREDENTIAL_CACHE_SECONDS", cls.credential_cache_seconds, 0
+            ),
         )

@@ -35,12 +35,13 @@ class Verification:
 
 async def withdraw_for_enrollments(enrollment_ids: Iterable[int], *, clock: Clock = utcnow) -> int:
     """Leave a tombstone for each certificate of these enrollments (before they are deleted),
-    so their codes verify as WITHDRAWN. Returns how many were withdrawn."""
+    so their codes verify as WITHDRAWN and their credentials' status bits are set.
+    Returns how many were withdrawn."""
     ids = list(enrollment_ids)
     if not ids:
         return 0
     rows = await Certificate.filter(enrollment_id__in=ids).values(
-        "verification_code", "sha256", "issued_at"
+        "id", "verification_code", "sha256", "issued_at"
     )
     now = clock()
     await WithdrawnCertificate.bulk_create(
@@ -50,6 +51,8 @@ async def withdraw_for_enrollments(enrollment_ids: Iterable[int], *, clock: Cloc
                 sha256=row["sha256"],
                 issued_at=row["issued_at"],
                 withdrawn_at=now,
+                # Its bit in the credential status list (domain/credentials.py).
+                status_index=row["id"],
             )
             for row in rows
         ]

@@ -7,10 +7,12 @@ import strawberry
 from llp_gql.resolvers import accounts as account_resolvers
 from llp_gql.resolvers import certificates as certificate_resolvers
 from llp_gql.resolvers import courses as course_resolvers
+from llp_gql.resolvers import credentials as credential_resolvers
 from llp_gql.resolvers import learning as learning_resolvers
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
 from llp_gql.schema.certificates import CertificateVerificationType
 from llp_gql.schema.courses import CourseType, LessonType
+from llp_gql.schema.credentials import CredentialVerificationType
 from llp_gql.schema.learning import (
     VIDEO_PROTOCOL,
     EnrollmentType,
@@ -30,6 +32,7 @@ PUBLIC_FIELDS = frozenset(
         "courses",
         "course",
         "verifyCertificate",
+        "verifyCredential",
         "signUp",
         "login",
         "company",
@@ -83,6 +86,13 @@ class Query:
         resolver=certificate_resolvers.verify_certificate,
         description="Check a certificate's verification code. Public, no login needed; "
         "limited per address (30 a minute by default), beyond which RATE_LIMITED.",
+    )
+    verify_credential: CredentialVerificationType = strawberry.field(
+        resolver=credential_resolvers.verify_credential,
+        description="Check a presented Open Badges 3.0 credential (Certificate."
+        "credentialUrl's file): its signature against this service's keys, validFrom and "
+        "its status (withdrawn, replaced). Public; shares verifyCertificate's limit per "
+        "address.",
     )
 
 
