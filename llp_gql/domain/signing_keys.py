@@ -3,9 +3,10 @@
 - One key is *active* (the newest row not retired); it signs every new credential
   and status list. The first one is made on first use.
 - Keys are numbered: kid ``key-1``, ``key-2``, ... The next kid is the number of keys
-  so far plus one, and ``kid`` is unique in the database, so two workers making the
-  first key (or rotating) at once compute the same kid and the database keeps one:
-  the loser reads the winner's key. There is never more than one active key.
+  so far plus one, and ``kid`` is unique in the database. Two workers making the first
+  key at once either compute the same kid (the database keeps one) or the later one
+  sees the earlier one's key before inserting (see ``_create``): the loser reads the
+  winner's key. There is never more than one active key.
 - ``rotate`` makes a new key and retires the others in one transaction. Retired keys
   stay published (did.json, jwks.json), so what they signed still verifies.
 - The private key is stored as PKCS#8 PEM encrypted with a key derived from
@@ -94,19 +95,39 @@ def _public_multibase(key: Ed25519PrivateKey) -> str:
     return ed25519_public_multikey(raw)
 
 
-async def _next_kid() -> str:
-    return f"key-{await SigningKey.all().count() + 1}"
+class _Superseded(Exception):
+    """Another worker changed the active key first: nothing to do."""
 
 
-async def _create(secret_key: str, *, now: datetime, retire_others: bool) -> SigningKey | None:
+_ANY = "any"
+
+
+async def _create(
+    secret_key: str, *, now: datetime, retire_others: bool, replacing: str | None = _ANY
+) -> SigningKey | None:
     """Insert the next key (retiring the others when rotating); None when another
-    worker inserted that kid first."""
+    worker got there first. ``replacing``: only while the newest active key is this kid
+    (None: only while there is no active key); ``_ANY``: in any case (a rotation).
+
+    Counting first, then checking the active key, then inserting: whoever commits a key
+    first either makes the other's count give the same kid (the unique index refuses
+    the second insert) or is seen by the other's check, also under READ COMMITTED."""
     key = Ed25519PrivateKey.generate()
     try:
         async with in_transaction() as connection:
+            kid = f"key-{await SigningKey.all().using_db(connection).count() + 1}"
+            if replacing != _ANY:
+                newest = (
+                    await SigningKey.filter(retired_at=None)
+                    .using_db(connection)
+                    .order_by("-id")
+                    .first()
+                )
+                if (newest.kid if newest else None) != replacing:
+                    raise _Superseded
             row = await SigningKey.create(
                 using_db=connection,
-                kid=await _next_kid(),
+                kid=kid,
                 private_pem=_seal(key, secret_key),
                 public_multibase=_public_multibase(key),
                 created_at=now,
@@ -117,7 +138,7 @@ async def _create(secret_key: str, *, now: datetime, retire_others: bool) -> Sig
                     .using_db(connection)
                     .update(retired_at=now)
                 )
-    except IntegrityError:
+    except (IntegrityError, _Superseded):
         return None
     return row
 
@@ -131,7 +152,7 @@ async def active_key(secret_key: str, *, clock: Clock = utcnow) -> ActiveKey:
     for _ in range(_ATTEMPTS):
         row = await _newest_active()
         if row is None:
-            _ = await _create(secret_key, now=clock(), retire_others=False)
+            _ = await _create(secret_key, now=clock(), retire_others=False, replacing=None)
             continue  # ours or the winner's: read it back
         try:
             return ActiveKey(kid=row.kid, private_key=_open(row.private_pem, secret_key))
@@ -141,7 +162,7 @@ async def active_key(secret_key: str, *, clock: Clock = utcnow) -> ActiveKey:
                 "retiring it (it stays published) and making a new one",
                 row.kid,
             )
-            _ = await _create(secret_key, now=clock(), retire_others=True)
+            _ = await _create(secret_key, now=clock(), retire_others=True, replacing=row.kid)
     raise RuntimeError("Could not obtain a signing key.")
 
 
