@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 
 from tortoise.exceptions import DBConnectionError, OperationalError
 
-from llp_gql.settings import Settings, SettingsError
+from llp_gql.settings import Settings, SettingsError, secret_problem
 
 log = logging.getLogger("llp_portal.cli")
 T = TypeVar("T")
@@ -286,6 +286,11 @@ def cmd_rotate_signing_key(args: argparse.Namespace) -> None:
     from llp_gql.domain.signing_keys import PublishedKey, rotate
 
     settings = _settings()
+    # Dev and demo draw a random secret when none is set: a key sealed with it could
+    # never be opened by the server.
+    problem = secret_problem(os.environ.get("LLP_SECRET_KEY"))
+    if problem:
+        raise SystemExit(f"llp-gql: {problem} The server's own LLP_SECRET_KEY is needed.")
 
     async def run() -> PublishedKey:
         await Tortoise.init(config=tortoise_config(settings.database_url))
