@@ -122,6 +122,11 @@ OPEN_FIELDS: dict[str, str] = {
         "status courseTitle learnerName issuedAt withdrawnAt companyName",
         "public verification by code (DESIGN.md 2: anyone)",
     ),
+    **_open(
+        "CredentialVerification",
+        "status issuedAt learnerName courseTitle withdrawnAt keyId",
+        "public check of a presented credential: only what the holder already shows",
+    ),
     **{
         f"{conn}.{name}": "pagination plumbing; the lists themselves are guarded"
         for kind in ("Course", "Enrollment", "User")

@@ -36,6 +36,7 @@ KEYS = st.sampled_from(
 RUNS = hypothesis_settings(
     max_examples=60,
     deadline=None,
+    database=None,  # no .hypothesis folder in the checkout; each run draws afresh
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -79,19 +80,17 @@ async def test_a_genuine_credential_with_random_parts(
         assert found.status != credential_check.CredentialStatus.VALID
 
 
-_CACHE: dict[int, dict[str, Any]] = {}
-
-
 async def _genuine(
     client: httpx.AsyncClient, world: World, clock: FakeClock, settings: Settings
 ) -> dict[str, Any]:
-    """One genuine credential per test database (hypothesis reuses the fixtures)."""
-    key = id(world)
-    if key not in _CACHE:
+    """One genuine credential per test database (hypothesis reuses the fixtures across
+    its examples), kept on the world it was made in."""
+    kept: dict[str, Any] | None = getattr(world, "genuine_credential", None)
+    if kept is None:
         certificate = await individual_certificate(world, clock, settings)
-        _CACHE.clear()
-        _CACHE[key] = await download_credential(client, world.individual_a, certificate, settings)
-    return _CACHE[key]
+        kept = await download_credential(client, world.individual_a, certificate, settings)
+        world.genuine_credential = kept  # type: ignore[attr-defined]
+    return kept
 
 
 async def test_garbage_through_graphql_answers_malformed(
