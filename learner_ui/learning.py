@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from learner_ui import web
-from llp_gql.certs.links import download_url
+from llp_gql.certs.links import credential_url, download_url
 from llp_gql.domain import access, enrollments, learning_pages
 from llp_gql.errors import ValidationFailed
 
@@ -56,6 +56,21 @@ async def certificate_download(request: Request, user: access.Actor) -> Response
         user, request.path_params["certificate_id"]
     )
     url = download_url(
+        web.settings_of(request),
+        certificate_id=certificate.id,
+        user_id=user.id,
+        now=web.clock_of(request)(),
+    )
+    return web.redirect(url)
+
+
+@web.page
+async def credential_download(request: Request, user: access.Actor) -> Response:
+    """The Open Badges credential: the PDF's rule, a link signed for the credential."""
+    certificate = await access.access_certificate_for_download(
+        user, request.path_params["certificate_id"]
+    )
+    url = credential_url(
         web.settings_of(request),
         certificate_id=certificate.id,
         user_id=user.id,

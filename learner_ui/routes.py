@@ -51,5 +51,10 @@ def routes() -> list[BaseRoute]:
             learning.certificate_download,
             methods=GET,
         ),
+        Route(
+            "/certificates/{certificate_id:int}/credential",
+            learning.credential_download,
+            methods=GET,
+        ),
         Route("/{path:path}", not_found, methods=["GET", "POST", "HEAD"]),
     ]

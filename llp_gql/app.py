@@ -125,6 +125,7 @@ def create_app(
     ``manage_database=False`` leaves the Tortoise context to the caller (the
     tests open a fresh database per test around the app).
     """
+    from llp_gql.certs.credential_routes import credential_routes
     from llp_gql.certs.routes import certificate_routes
     from llp_gql.transport import build_graphql_routes
 
@@ -133,6 +134,7 @@ def create_app(
         Route("/readyz", readyz),
         *build_graphql_routes(settings),
         *certificate_routes(),
+        *credential_routes(),
         *pages,
     ]
 

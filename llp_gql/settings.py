@@ -157,6 +157,12 @@ class Settings:
     webhook_order_wait_seconds: float = 5.0
     webhook_max_per_company: int = 20
 
+    # Open Badges credentials (domain/credentials.py): the largest credential
+    # verifyCredential reads (CREDENTIAL_TOO_LARGE beyond it), and how long the DID
+    # document and the status lists may be cached by verifiers and proxies.
+    max_credential_bytes: int = 65_536
+    credential_cache_seconds: int = 60
+
     @property
     def debug(self) -> bool:
         return self.mode != "production"
@@ -310,5 +316,11 @@ class Settings:
             digest_max_names=_int(env, "LLP_DIGEST_MAX_NAMES", cls.digest_max_names, 1),
             report_batch_rows=_int(env, "LLP_REPORT_BATCH_ROWS", cls.report_batch_rows, 1),
             report_xlsx_max_rows=_int(env, "LLP_REPORT_XLSX_MAX_ROWS", cls.report_xlsx_max_rows, 1),
+            max_credential_bytes=_int(
+                env, "LLP_MAX_CREDENTIAL_BYTES", cls.max_credential_bytes, 1024
+            ),
+            credential_cache_seconds=_int(
+                env, "LLP_CREDENTIAL_CACHE_SECONDS", cls.credential_cache_seconds, 0
+            ),
             **webhooks,  # type: ignore[arg-type]
         )

@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 
 from tortoise.exceptions import DBConnectionError, OperationalError
 
-from llp_gql.settings import Settings, SettingsError
+from llp_gql.settings import Settings, SettingsError, secret_problem
 
 log = logging.getLogger("llp_portal.cli")
 T = TypeVar("T")
@@ -277,6 +277,32 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _serve(settings, args.host, args.port, 1)
 
 
+def cmd_rotate_signing_key(args: argparse.Namespace) -> None:
+    """Make a new credential signing key and retire the others; they stay published, so
+    every credential signed before still verifies. Needs the service's LLP_SECRET_KEY."""
+    from tortoise import Tortoise
+
+    from llp_gql.db import tortoise_config
+    from llp_gql.domain.signing_keys import PublishedKey, rotate
+
+    settings = _settings()
+    # Dev and demo draw a random secret when none is set: a key sealed with it could
+    # never be opened by the server.
+    problem = secret_problem(os.environ.get("LLP_SECRET_KEY"))
+    if problem:
+        raise SystemExit(f"llp-gql: {problem} The server's own LLP_SECRET_KEY is needed.")
+
+    async def run() -> PublishedKey:
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        try:
+            return await rotate(settings.secret_key)
+        finally:
+            await Tortoise.close_connections()
+
+    key = _run_db(settings, run())
+    print(f"New signing key {key.kid} ({key.public_multibase}); older keys are retired.")
+
+
 def cmd_export_certificates(args: argparse.Namespace) -> None:
     from llp_gql.certs.cli_export import export_certificates
 
@@ -322,6 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     schema.add_argument("--out", default="-", help="file to write, - for stdout")
     schema.set_defaults(func=cmd_export_schema)
+
+    rotate = sub.add_parser(
+        "rotate-signing-key",
+        help="new key for signing credentials; old ones stay published so old credentials verify",
+    )
+    rotate.set_defaults(func=cmd_rotate_signing_key)
 
     export = sub.add_parser("export-certificates", help="write a company's certificates as ZIP")
     export.add_argument("--company", required=True, help="company name or id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -351,3 +352,41 @@ def test_demo_prints_the_learner_app_and_who_signs_in_where(
     assert "sam@mail.example" in out
     assert "at http://127.0.0.1:9004/learn" in out.split("sam@mail.example")[1].splitlines()[0]
     assert "at http://127.0.0.1:9004/admin" in out.split("admin@acme.example")[1].splitlines()[0]
+
+
+def test_rotate_signing_key_retires_the_old_key(tmp_path: Path) -> None:
+    # given a migrated database and the service's secret
+    env = {
+        **os.environ,
+        "LLP_ENV": "dev",
+        "LLP_DATABASE_URL": f"sqlite://{tmp_path / 'keys.sqlite3'}",
+        "LLP_SECRET_KEY": "a-long-random-enough-secret-for-the-cli-0123456789",
+        "PYTHONPATH": str(ROOT),
+    }
+    run = [sys.executable, "-m", "llp_portal.cli"]
+
+    def cli(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*run, *args],
+            cwd=tmp_path,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert cli("migrate").returncode == 0
+    # when rotated twice, then each run names its new key
+    first, second = cli("rotate-signing-key"), cli("rotate-signing-key")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("New signing key key-1 (z6Mk")
+    assert second.stdout.startswith("New signing key key-2 (z6Mk")
+    # and the first is retired, still there (published), the second active
+    with sqlite3.connect(tmp_path / "keys.sqlite3") as db:
+        rows = db.execute("SELECT kid, retired_at IS NULL FROM signing_key ORDER BY id").fetchall()
+    assert rows == [("key-1", 0), ("key-2", 1)]
+    # without the real secret it refuses, with one line
+    refused = cli("rotate-signing-key", LLP_SECRET_KEY="")
+    assert refused.returncode != 0
+    assert "LLP_SECRET_KEY" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -33,6 +33,13 @@ NOT_PAGES = {
     "/learn/certificates/{certificate_id:int}/download",
     "/certificates/{certificate_id:int}/download",
     "/certificates/export.zip",
+    # Credentials: JSON documents (public) and a signed-link download, not pages.
+    "/.well-known/did.json",
+    "/did.json",
+    "/.well-known/jwks.json",
+    "/credentials/status/{number:int}",
+    "/certificates/{certificate_id:int}/credential.json",
+    "/learn/certificates/{certificate_id:int}/credential",
     "/admin/import/template.csv",
     "/admin/reports/compliance.csv",  # files (their error answers are pages)
     "/admin/reports/compliance.xlsx",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
-from llp_gql.certs.signing import make_download_token
+from llp_gql.certs.signing import CREDENTIAL_PURPOSE, make_download_token
 from llp_gql.settings import Settings
 
 
@@ -49,3 +49,21 @@ def linkedin_add_url(
         "certId": code,
     }
     return f"{LINKEDIN_ADD}?{urlencode(params, quote_via=quote)}"
+
+
+def credential_path(certificate_id: int, token: str) -> str:
+    return f"/certificates/{certificate_id}/credential.json?token={token}"
+
+
+def credential_url(settings: Settings, *, certificate_id: int, user_id: int, now: datetime) -> str:
+    """A link to the certificate's Open Badges credential, with the PDF's rights and
+    lifetime; its token is made for this purpose only (a PDF link does not open it)."""
+    token = make_download_token(
+        settings.secret_key,
+        certificate_id=certificate_id,
+        user_id=user_id,
+        now=now,
+        ttl_seconds=settings.download_url_ttl_seconds,
+        purpose=CREDENTIAL_PURPOSE,
+    )
+    return settings.public_base_url + credential_path(certificate_id, token)

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from llp_gql.certs import verify
-from llp_gql.certs.signing import BadToken, read_download_token
+from llp_gql.certs.signing import DOWNLOAD_PURPOSE, BadToken, read_download_token
 from llp_gql.certs.zipstream import ExportEntry, stream_zip
 from llp_gql.domain import access, audit, exports, issuance
 from llp_gql.errors import Forbidden, NotFound, ValidationFailed
@@ -106,13 +106,20 @@ def certificate_attachment(learner: str, course: str) -> str:
     return attachment(f"certificate-{learner}-{course}", ".pdf", fallback="certificate")
 
 
-async def download(request: Request) -> Response:
-    """``/certificates/<id>/download?token=...``: signature, expiry, then the policy again."""
+async def authorised_download(
+    request: Request, *, purpose: str, via: str
+) -> Certificate | HTMLResponse:
+    """The certificate of a signed download link (``/certificates/<id>/...?token=...``)
+    once its signature, expiry and the policy (checked again, now) allow it, with the
+    download audited; otherwise the page that says why not. Shared by the PDF and the
+    credential, so both follow the same rights."""
     settings = _settings(request)
     certificate_id = int(request.path_params["certificate_id"])
     token = request.query_params.get("token", "")
     try:
-        signed_id, user_id = read_download_token(settings.secret_key, token, now=_now(request))
+        signed_id, user_id = read_download_token(
+            settings.secret_key, token, now=_now(request), purpose=purpose
+        )
     except BadToken as exc:
         message = (
             "This download link has expired. Ask for a new one."
@@ -144,9 +151,19 @@ async def download(request: Request) -> Response:
             "learner_id": enrollment.learner_id,
             "learner_name": certificate.learner_name,
             "course_title": certificate.course_title,
-            "via": "link",
+            "via": via,
         },
     )
+    return certificate
+
+
+async def download(request: Request) -> Response:
+    """``/certificates/<id>/download?token=...``: signature, expiry, then the policy again."""
+    settings = _settings(request)
+    found = await authorised_download(request, purpose=DOWNLOAD_PURPOSE, via="link")
+    if isinstance(found, Response):
+        return found
+    certificate = found
     try:
         pdf = await issuance.ensure_pdf(certificate, settings=settings)
     except NotFound:

@@ -35,6 +35,10 @@ _URLSAFE = frozenset(string.ascii_letters + string.digits + "-_")
 
 Reason = Literal["malformed", "bad_signature", "expired"]
 
+# One purpose per kind of file: a link to the PDF does not open the credential.
+DOWNLOAD_PURPOSE = "certificate-download"
+CREDENTIAL_PURPOSE = "credential-download"
+
 
 class BadToken(Exception):
     """A download token that must not be honoured; ``reason`` says why.
@@ -61,7 +65,7 @@ def make_download_token(
     user_id: int,
     now: datetime,
     ttl_seconds: int,
-    purpose: str = "certificate-download",
+    purpose: str = DOWNLOAD_PURPOSE,
 ) -> str:
     """A token letting ``user_id`` download ``certificate_id`` for ``ttl_seconds``."""
     if ttl_seconds <= 0:
@@ -84,7 +88,7 @@ def read_download_token(
     token: str,
     *,
     now: datetime,
-    purpose: str = "certificate-download",
+    purpose: str = DOWNLOAD_PURPOSE,
 ) -> tuple[int, int]:
     """Return ``(certificate_id, user_id)`` of a valid token, else raise ``BadToken``.
 

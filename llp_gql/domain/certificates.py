@@ -79,8 +79,9 @@ async def withdraw_for_enrollments(
     reason: Reason | None = None,
 ) -> int:
     """Leave a tombstone for each certificate of these enrollments (before they are deleted),
-    so their codes verify as WITHDRAWN, and announce each to the assigning company's
-    webhooks (``certificate.withdrawn``, with ``reason``), inside the caller's transaction.
+    so their codes verify as WITHDRAWN and their credentials' status bits are set, and
+    announce each to the assigning company's webhooks (``certificate.withdrawn``, with
+    ``reason``), inside the caller's transaction.
     ``settings`` gives the verification address in the event. Returns how many were
     withdrawn."""
     ids = list(enrollment_ids)
@@ -114,6 +115,7 @@ async def withdraw_for_enrollments(
                 withdrawn_at=now,
                 kind=VerificationStatus.WITHDRAWN.value,
                 reason=reason.value if reason else None,
+                # Its bit in the credential status list (domain/credentials.py).
                 status_index=row["id"],
             )
             for row in rows

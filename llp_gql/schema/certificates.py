@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from llp_gql.certs.links import download_url
+from llp_gql.certs.links import credential_url, download_url
 from llp_gql.domain import access
 from llp_gql.domain.certificates import Verification
 from llp_gql.domain.issuance import linkedin_url
@@ -82,6 +82,21 @@ class CertificateType:
         viewer = context.viewer
         assert viewer is not None  # CanDownloadCertificate admits only logged-in users
         return download_url(
+            context.settings, certificate_id=self.row.id, user_id=viewer.id, now=context.clock()
+        )
+
+    @strawberry.field(
+        permission_classes=[CanDownloadCertificate],
+        description="A link to the certificate as an Open Badges 3.0 credential (JSON-LD, "
+        "signed with eddsa-jcs-2022; anyone can verify it against the keys this service "
+        "publishes). Signed for you like downloadUrl, with the same rights and lifetime: "
+        "FORBIDDEN for those who may not download.",
+    )
+    def credential_url(self, info: Info) -> str | None:
+        context = info.context
+        viewer = context.viewer
+        assert viewer is not None  # CanDownloadCertificate admits only logged-in users
+        return credential_url(
             context.settings, certificate_id=self.row.id, user_id=viewer.id, now=context.clock()
         )
 

@@ -18,6 +18,7 @@ import strawberry
 from strawberry.types.enum import has_enum_definition
 
 from llp_gql.domain.certificates import VerificationStatus
+from llp_gql.domain.credential_check import CredentialStatus
 from llp_gql.domain.report_subscriptions import ReportKind
 from llp_gql.domain.state import BlockerReason, EnrollmentStatus
 from llp_gql.models import (
@@ -166,10 +167,30 @@ _describe(
     },
 )
 
+_describe(
+    CredentialStatus,
+    "What a presented Open Badges credential is worth (verifyCredential).",
+    {
+        "VALID": "Signed by one of this service's keys, unchanged, valid from its date, "
+        "and its certificate stands.",
+        "WITHDRAWN": "Genuine, but its certificate was withdrawn (its enrollment or its "
+        "learner's account was removed): its status bit is set.",
+        "REPLACED": "Genuine, but its certificate was re-issued under a new code (a "
+        "correction): its status bit is set.",
+        "INVALID_SIGNATURE": "Names one of this service's keys, but the proof does not "
+        "match: it was changed after signing.",
+        "UNKNOWN_ISSUER": "Not issued by this service, or signed by a key it never had.",
+        "NOT_YET_VALID": "Genuine, but its validFrom is in the future.",
+        "MALFORMED": "Not a credential of the expected shape: not JSON, no single "
+        "eddsa-jcs-2022 proof, no issuer, no usable status entry or date.",
+    },
+)
+
 __all__ = [
     "AccountType",
     "BlockerReason",
     "CourseStatus",
+    "CredentialStatus",
     "EnrollmentSource",
     "EnrollmentStatus",
     "LessonKind",

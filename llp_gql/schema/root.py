@@ -8,6 +8,7 @@ from llp_gql.resolvers import accounts as account_resolvers
 from llp_gql.resolvers import api_keys as key_resolvers
 from llp_gql.resolvers import certificates as certificate_resolvers
 from llp_gql.resolvers import courses as course_resolvers
+from llp_gql.resolvers import credentials as credential_resolvers
 from llp_gql.resolvers import learning as learning_resolvers
 from llp_gql.resolvers import templates as template_resolvers
 from llp_gql.schema.accounts import AuthPayload, CompanyType, UserType
@@ -15,6 +16,7 @@ from llp_gql.schema.api_keys import ApiKeyType
 from llp_gql.schema.certificate_mutations import CertificateMutations
 from llp_gql.schema.certificates import CertificateVerificationType
 from llp_gql.schema.courses import CourseType, LessonType
+from llp_gql.schema.credentials import CredentialVerificationType
 from llp_gql.schema.key_mutations import KeyMutations
 from llp_gql.schema.learning import (
     VIDEO_PROTOCOL,
@@ -38,6 +40,7 @@ PUBLIC_FIELDS = frozenset(
         "courses",
         "course",
         "verifyCertificate",
+        "verifyCredential",
         "signUp",
         "login",
         "company",
@@ -104,6 +107,13 @@ class Query(WebhookQueries):
         resolver=certificate_resolvers.verify_certificate,
         description="Check a certificate's verification code. Public, no login needed; "
         "limited per address (30 a minute by default), beyond which RATE_LIMITED.",
+    )
+    verify_credential: CredentialVerificationType = strawberry.field(
+        resolver=credential_resolvers.verify_credential,
+        description="Check a presented Open Badges 3.0 credential (Certificate."
+        "credentialUrl's file): its signature against this service's keys, validFrom and "
+        "its status (withdrawn, replaced). Public; shares verifyCertificate's limit per "
+        "address.",
     )
 
 

@@ -225,6 +225,14 @@ FIELDS = {
         needs_certificate=True,
         download_right=True,
     ),
+    "credentialUrl": EnrollmentField(
+        "certificate { credentialUrl }",
+        "x: certificate { i: id } y: certificate { z: credentialUrl }",
+        ("certificate", "credentialUrl"),
+        ("y", "z"),
+        needs_certificate=True,
+        download_right=True,
+    ),
 }
 
 

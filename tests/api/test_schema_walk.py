@@ -159,6 +159,11 @@ OPEN_FIELDS: dict[str, str] = {
         "creditHours code",
         "public verification by code (DESIGN.md 2: anyone)",
     ),
+    **_open(
+        "CredentialVerification",
+        "status issuedAt learnerName courseTitle withdrawnAt keyId",
+        "public check of a presented credential: only what the holder already shows",
+    ),
     **{
         f"{conn}.{name}": "pagination plumbing; the lists themselves are guarded"
         for kind in ("Course", "Enrollment", "User")

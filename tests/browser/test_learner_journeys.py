@@ -14,6 +14,7 @@ The video plays at normal speed under the server's default watch-time budget
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,13 @@ def test_an_individual_signs_up_learns_and_downloads_their_certificate(
     download_info.value.save_as(target)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(target.read_bytes())).pages)
     assert SIGNUP_NAME in text, text
+    # and the credential next to it is their Open Badge, with the name as printed
+    with page.expect_download() as credential_info:
+        page.get_by_role("link", name="Download credential (Open Badge)").click()
+    badge = json.loads(Path(credential_info.value.path()).read_text(encoding="utf-8"))
+    assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert badge["credentialSubject"]["name"] == SIGNUP_NAME
+    assert credential_info.value.suggested_filename.endswith(".json")
     # and the verify link they share says VALID
     page.goto(verify)
     assert "VALID" in page.content().upper()

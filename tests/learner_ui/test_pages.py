@@ -159,12 +159,25 @@ async def test_completed_course_individual_downloads_and_shares_employee_does_no
     download = await client.get(link.group(1))
     assert download.status_code == 303
     assert download.headers["location"].startswith("https://llp.example/certificates/")
+    # and, next to it, the Open Badges credential by a link signed for it
+    credential = re.search(r'href="(/learn/certificates/\d+/credential)"', page.text)
+    assert credential
+    assert "Download credential" in page.text
+    signed = await client.get(credential.group(1))
+    assert signed.status_code == 303
+    target = signed.headers["location"].removeprefix("https://llp.example")
+    assert target.startswith("/certificates/")
+    assert "/credential.json?token=" in target
+    fetched = await client.get(target)
+    assert fetched.status_code == 200
+    assert fetched.json()["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     # the employee: completed, kept by the company, no download and no code
     client.cookies.clear()
     _ = await log_in(client, world.employee_x, settings)
     page = await client.get(f"/learn/enrollments/{assigned.id}")
     assert "your company keeps your certificate" in page.text
     assert "/download" not in page.text
+    assert "/credential" not in page.text
     assert "/verify/" not in page.text
     cert = re.search(r"/learn/certificates/(\d+)/download", link.group(1))
     assert cert
@@ -173,6 +186,8 @@ async def test_completed_course_individual_downloads_and_shares_employee_does_no
 
     mine = await Certificate.get(enrollment_id=assigned.id)
     refused = await client.get(f"/learn/certificates/{mine.id}/download")
+    assert refused.status_code == 403
+    refused = await client.get(f"/learn/certificates/{mine.id}/credential")
     assert refused.status_code == 403
     # someone else's certificate is not found
     other = await client.get(f"/learn/certificates/{cert.group(1)}/download")
