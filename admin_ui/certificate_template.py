@@ -142,7 +142,10 @@ async def template_preview(request: Request, user: access.Actor) -> Response:
 
 @web.page(editor)
 async def preview_frame(request: Request, user: access.Actor) -> Response:
-    """htmx: the preview frame for the values typed so far (no file: the stored signature)."""
+    """htmx: the preview frame for the values typed so far (no file: the stored signature).
+    Opened directly (not by htmx) it is no page of its own: back to the template page."""
+    if request.headers.get("HX-Request") != "true":
+        return rendering.redirect("/admin/certificate-template")
     values = {name: forms.query_text(request, name, limit=400) for name in FIELDS}
     if request.query_params.get("remove_signature") == "on":
         values["remove_signature"] = "on"

@@ -67,9 +67,15 @@ async def test_admin_previews_then_saves_the_company_template(
     assert not await CertificateTemplate.exists()
     # the htmx frame follows typed values (GET, no CSRF token in the URL)
     frame = await client.get(
-        "/admin/certificate-template/frame", params={"signatory_name": "Typed Name"}
+        "/admin/certificate-template/frame",
+        params={"signatory_name": "Typed Name"},
+        headers={"HX-Request": "true"},
     )
     assert "preview.pdf?signatory_name=Typed+Name" in frame.text
+    # (opened directly, the fragment is no page: back to the template page)
+    direct = await client.get("/admin/certificate-template/frame")
+    assert direct.status_code == 303
+    assert direct.headers["location"] == "/admin/certificate-template"
     assert "csrf" not in frame.text
     typed = await client.get("/admin/certificate-template/preview.pdf?signatory_name=Typed+Name")
     assert "Typed Name" in _text(typed.content)

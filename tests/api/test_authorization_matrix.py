@@ -91,7 +91,7 @@ def key_outcome(
     if leaf[0] == "me":
         return NONE  # a key is no person: `me` is null
     guarded = (*leaf[-1:], name.rsplit(".", 1)[-1])
-    if {"verificationCode", "downloadUrl"} & set(guarded) and base == ALLOW:
+    if {"verificationCode", "downloadUrl", "credentialUrl"} & set(guarded) and base == ALLOW:
         return FORBIDDEN  # keys never download certificates (nor read their codes)
     return base
 

@@ -23,7 +23,7 @@ from PIL import Image
 from starlette.routing import Route
 
 from admin_ui.routes import routes
-from llp_gql.domain import courses, groups, imports
+from llp_gql.domain import api_keys, courses, groups, imports, webhooks
 from llp_gql.domain.courses import ChoiceSpec, LessonSpec, QuestionSpec
 from llp_gql.models import (
     Certificate,
@@ -49,6 +49,10 @@ NOT_PAGES = {
     "/import/template.csv",
     "/company/logo",
     "/certificates/{certificate_id:int}/download",
+    "/reports/compliance.csv",
+    "/reports/compliance.xlsx",
+    "/certificate-template/preview.pdf",
+    "/certificate-template/frame",  # an htmx fragment; opened directly, a redirect
 }
 
 
@@ -72,6 +76,11 @@ DRAFT_LESSONS = [
     ),
 ]
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
+async def _public_address(host: str, port: int) -> list[str]:
+    """The webhook's host as a public address (no DNS lookups in tests)."""
+    return ["93.184.215.14"]
 
 
 def _ids(server: LiveServer) -> dict[str, list[str]]:
@@ -113,7 +122,17 @@ def _ids(server: LiveServer) -> dict[str, list[str]]:
                 html="<p>Hello</p>",
                 created_at=admin.created_at,
             )
+        key = await api_keys.create_key(admin, "Axe check", ["read"], settings=server.settings)
+        hook = await webhooks.create_webhook(
+            admin,
+            "https://hr.example/hooks/llp",
+            ["certificate.issued"],
+            settings=server.settings,
+            resolver=_public_address,
+        )
         return {
+            "key_id": [str(key.row.id)],
+            "webhook_id": [str(hook.subscription.id)],
             "user_id": [str(employee.id)],
             "enrollment_id": [str(done.enrollment_id), str(open_one.id)],  # type: ignore[attr-defined]
             "course_id": [str(published.id), str(draft.id)],
