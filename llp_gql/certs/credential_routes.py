@@ -22,9 +22,8 @@ from starlette.routing import BaseRoute, Route
 
 from llp_gql.certs.routes import PRIVATE_HEADERS, attachment, authorised_download
 from llp_gql.certs.signing import CREDENTIAL_PURPOSE
-from llp_gql.client_address import client_address
-from llp_gql.domain import credentials, ratelimit, signing_keys
-from llp_gql.errors import RateLimited
+from llp_gql.certs.verify import throttled_lookup
+from llp_gql.domain import credentials, signing_keys
 from llp_gql.settings import Settings
 
 CREDENTIAL_MEDIA_TYPE = "application/vc+ld+json"
@@ -48,21 +47,15 @@ def _public(body: object, settings: Settings, media_type: str) -> Response:
 
 
 async def _throttled(request: Request) -> Response | None:
-    settings = _settings(request)
-    try:
-        await ratelimit.hit(
-            f"verify:{client_address(request)}",
-            limit=settings.verify_lookups_per_address,
-            now=request.app.state.clock(),
-            message="Too many look-ups from your address; wait a minute and try again.",
-        )
-    except RateLimited as exc:
-        return JSONResponse(
-            {"error": {"code": "RATE_LIMITED", "message": exc.message}},
-            status_code=429,
-            headers={"Retry-After": "60", "Cache-Control": "no-store"},
-        )
-    return None
+    """The verification pages' per-address limit, answered as JSON."""
+    message = await throttled_lookup(request)
+    if message is None:
+        return None
+    return JSONResponse(
+        {"error": {"code": "RATE_LIMITED", "message": message}},
+        status_code=429,
+        headers={"Retry-After": "60", "Cache-Control": "no-store"},
+    )
 
 
 async def did_document(request: Request) -> Response:

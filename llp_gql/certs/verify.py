@@ -205,7 +205,9 @@ def wants_json(request: Request) -> bool:
     return "text/html" not in accept or accept.index("application/json") < accept.index("text/html")
 
 
-async def _throttled(request: Request) -> str | None:
+async def throttled_lookup(request: Request) -> str | None:
+    """The per-address limit of public look-ups (these pages and the credential
+    documents): the message when this one is over it, else None."""
     settings: Settings = request.app.state.settings
     try:
         await ratelimit.hit(
@@ -235,7 +237,7 @@ async def verify_form(request: Request) -> Response:
 async def verify_page(request: Request) -> Response:
     """``/verify/{code}``: the answer, in HTML or (``Accept: application/json``) JSON."""
     typed = request.path_params["code"]
-    refused = await _throttled(request)
+    refused = await throttled_lookup(request)
     if refused is not None:
         if wants_json(request):
             return JSONResponse(

@@ -9,16 +9,7 @@ import strawberry
 from llp_gql.domain import webhooks
 from llp_gql.schema.context import Info
 from llp_gql.schema.ids import decode_id
-from llp_gql.schema.pagination import (
-    After,
-    Connection,
-    Edge,
-    First,
-    PageInfo,
-    check_first,
-    decode_cursor,
-    encode_cursor,
-)
+from llp_gql.schema.pagination import After, Connection, First, paginate
 from llp_gql.schema.webhooks import WebhookCreatedType, WebhookDeliveryType, WebhookType
 
 WebhookId = Annotated[strawberry.ID, strawberry.argument(description="The webhook (Webhook.id).")]
@@ -35,30 +26,13 @@ async def webhook_deliveries(
     """Newest first: keyset pages by descending id (``after`` is the last one read)."""
     context = info.context
     query = await webhooks.deliveries(context.viewer, decode_id("Webhook", webhook_id))
-    size = check_first(first, default=20, maximum=context.settings.max_page_size)
-    page_query = query.order_by("-id")
-    if after is not None:
-        page_query = page_query.filter(id__lt=decode_cursor(after))
-    rows = list(await page_query.limit(size + 1)) if size else []
-    has_next = len(rows) > size
-    edges = [
-        Edge(cursor=encode_cursor(row.id), node=WebhookDeliveryType.from_model(row))
-        for row in rows[:size]
-    ]
-
-    async def count() -> int:
-        total: int = await query.count()
-        return total
-
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=has_next,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        _count=count,
+    return await paginate(
+        query,
+        first=first,
+        after=after,
+        maximum=context.settings.max_page_size,
+        convert=lambda rows: [WebhookDeliveryType.from_model(row) for row in rows],
+        newest_first=True,
     )
 
 

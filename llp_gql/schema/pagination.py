@@ -109,12 +109,17 @@ async def paginate(
     maximum: int,
     convert: Callable[[Sequence[Any]], list[T] | Awaitable[list[T]]],
     default: int = 20,
+    newest_first: bool = False,
 ) -> Connection[T]:
-    """Ordered by primary key; fetches one row more than asked to know about a next page."""
+    """Ordered by primary key (descending with ``newest_first``, for logs); fetches one
+    row more than asked to know about a next page."""
     size = check_first(first, default=default, maximum=maximum)
-    page_query = query.order_by("id")
+    page_query = query.order_by("-id" if newest_first else "id")
     if after is not None:
-        page_query = page_query.filter(id__gt=decode_cursor(after))
+        cursor = decode_cursor(after)
+        page_query = (
+            page_query.filter(id__lt=cursor) if newest_first else page_query.filter(id__gt=cursor)
+        )
     rows = list(await page_query.limit(size + 1)) if size else []
     has_next = len(rows) > size
     rows = rows[:size]
