@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Count, Max
 from tortoise.transactions import in_transaction
 
@@ -140,6 +141,30 @@ def _validate_lesson(spec: LessonSpec) -> None:
         raise ValidationFailed("Only quizzes have questions.", field="questions")
 
 
+async def write_questions(
+    lesson: Lesson, questions: Sequence[QuestionSpec], connection: BaseDBAsyncClient
+) -> None:
+    """A quiz's questions and choices, in order, inside ``connection``'s transaction
+    (checked before: ``_validate_lesson``)."""
+    for q_pos, q in enumerate(questions, start=1):
+        question = await Question.create(
+            using_db=connection,
+            lesson=lesson,
+            position=q_pos,
+            prompt=q.prompt.strip(),
+            multiple_answers=sum(1 for c in q.choices if c.is_correct) > 1,
+        )
+        await Choice.bulk_create(
+            [
+                Choice(
+                    question=question, position=c_pos, text=c.text.strip(), is_correct=c.is_correct
+                )
+                for c_pos, c in enumerate(q.choices, start=1)
+            ],
+            using_db=connection,
+        )
+
+
 async def add_lesson(viewer: access.Viewer, course_id: int, spec: LessonSpec) -> Lesson:
     """Append a lesson to a draft course."""
     course = await _draft(viewer, course_id)
@@ -147,7 +172,7 @@ async def add_lesson(viewer: access.Viewer, course_id: int, spec: LessonSpec) ->
     _validate_lesson(spec)
     is_video = spec.kind == LessonKind.VIDEO
     is_quiz = spec.kind == LessonKind.QUIZ
-    async with in_transaction():
+    async with in_transaction() as connection:
         last = await Lesson.filter(course_id=course.id).annotate(m=Max("position")).values("m")
         position = (last[0]["m"] or 0) + 1 if last else 1
         if position > MAX_LESSONS:
@@ -163,24 +188,7 @@ async def add_lesson(viewer: access.Viewer, course_id: int, spec: LessonSpec) ->
             passing_score_percent=spec.passing_score_percent if is_quiz else None,
             max_attempts=spec.max_attempts if is_quiz else None,
         )
-        for q_pos, q in enumerate(spec.questions if is_quiz else (), start=1):
-            question = await Question.create(
-                lesson=lesson,
-                position=q_pos,
-                prompt=q.prompt.strip(),
-                multiple_answers=sum(1 for c in q.choices if c.is_correct) > 1,
-            )
-            await Choice.bulk_create(
-                [
-                    Choice(
-                        question=question,
-                        position=c_pos,
-                        text=c.text.strip(),
-                        is_correct=c.is_correct,
-                    )
-                    for c_pos, c in enumerate(q.choices, start=1)
-                ]
-            )
+        await write_questions(lesson, spec.questions if is_quiz else (), connection)
     return lesson
 
 

@@ -11,8 +11,6 @@ moves go through position 0, which no lesson holds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
@@ -20,13 +18,13 @@ from llp_gql.domain import access
 from llp_gql.domain.accounts import clean_name
 from llp_gql.domain.courses import (
     LessonSpec,
-    QuestionSpec,
     _draft,
     _text,
     _validate_lesson,
+    write_questions,
 )
 from llp_gql.errors import CoursePublished, NotFound, ValidationFailed
-from llp_gql.models import Choice, Course, CourseStatus, Lesson, LessonKind, Question
+from llp_gql.models import Course, CourseStatus, Lesson, LessonKind, Question
 
 UP = -1
 DOWN = 1
@@ -49,28 +47,6 @@ async def _locked(
     if lesson is None:
         raise NotFound("Lesson")
     return lesson
-
-
-async def _questions(
-    lesson: Lesson, questions: Sequence[QuestionSpec], connection: BaseDBAsyncClient
-) -> None:
-    for q_pos, q in enumerate(questions, start=1):
-        question = await Question.create(
-            using_db=connection,
-            lesson=lesson,
-            position=q_pos,
-            prompt=q.prompt.strip(),
-            multiple_answers=sum(1 for c in q.choices if c.is_correct) > 1,
-        )
-        await Choice.bulk_create(
-            [
-                Choice(
-                    question=question, position=c_pos, text=c.text.strip(), is_correct=c.is_correct
-                )
-                for c_pos, c in enumerate(q.choices, start=1)
-            ],
-            using_db=connection,
-        )
 
 
 async def update_lesson(
@@ -97,7 +73,7 @@ async def update_lesson(
         await lesson.save(using_db=connection)
         if is_quiz:
             await Question.filter(lesson_id=lesson.id).using_db(connection).delete()
-            await _questions(lesson, spec.questions, connection)
+            await write_questions(lesson, spec.questions, connection)
     return lesson
 
 
