@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import httpx
 import pytest
@@ -112,6 +112,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 def _serve(server: LiveServer, port: int, env: dict[str, str]) -> Iterator[LiveServer]:
+    # The server's output goes to a file, never to a pipe: nobody reads a pipe while the
+    # tests run, and once its buffer (64 KiB) is full the server blocks on its next log
+    # line and every page times out (seen when the every-page sweep grew).
+    with tempfile.TemporaryFile() as log:
+        yield from _serve_logging_to(server, port, env, log)
+
+
+def _serve_logging_to(
+    server: LiveServer, port: int, env: dict[str, str], log: IO[bytes]
+) -> Iterator[LiveServer]:
     base_url = server.base_url
     process = subprocess.Popen(
         [
@@ -128,7 +138,7 @@ def _serve(server: LiveServer, port: int, env: dict[str, str]) -> Iterator[LiveS
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
@@ -140,7 +150,8 @@ def _serve(server: LiveServer, port: int, env: dict[str, str]) -> Iterator[LiveS
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
+                log.seek(0)
+                output = log.read().decode(errors="replace")
                 pytest.fail(f"the server did not start:\n{output}")
             time.sleep(0.2)
         yield server
