@@ -27,6 +27,7 @@ from llp_gql.schema.key_scopes import KeyScopes
 from llp_gql.settings import Settings
 from llp_gql.transport.budget import Budget
 from llp_gql.transport.extensions import build_extensions
+from llp_gql.transport.fast_leaves import FastLeavesExecutionContext
 from llp_gql.transport.graphiql import GRAPHIQL_STATIC_PATH, graphiql_static_app
 from llp_gql.transport.precheck import Precheck
 from llp_gql.transport.throttle import REFUSAL_CODES, DoorThrottle
@@ -67,7 +68,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             else None
         ),
     )
-    return LLPSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    return LLPSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=config,
+        execution_context_class=FastLeavesExecutionContext,
+    )
 
 
 def build_graphql_routes(settings: Settings) -> list[BaseRoute]:
