@@ -21,9 +21,11 @@ removal are ordered: either the removal sees the new certificate and leaves its
 tombstone, or the completion finds the enrollment gone (NOT_FOUND) and returns
 no certificate.
 
-The PDF is rendered before the transaction when the rows read in step 1 say
-this change will finish the course, so the lock is not held for a render; when
-only the fresh rows say so (rare), it is rendered inside.
+The certificate's snapshot (the learner's name, the course, the company and its
+template) is read before the transaction when the rows read in step 1 say this
+change will finish the course, so the lock is not held for those reads; when only
+the fresh rows say so (rare), it is read inside. The PDF is never drawn here: the
+transaction queues it (``issuance.RENDER_JOB``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from llp_gql.models import (
     LessonKind,
     LessonProgress,
     LessonStatus,
+    User,
 )
 from llp_gql.settings import Settings
 
@@ -94,6 +97,8 @@ class LessonContext:
     lessons: list[Lesson]
     lesson: Lesson
     rows: dict[int, LessonProgress] = field(default_factory=dict)
+    # The learner's row when the request already holds it (the signed-in learner).
+    learner: User | None = None
 
     @property
     def row(self) -> LessonProgress | None:
@@ -138,6 +143,8 @@ async def open_lesson(
     """Steps every progress call shares: access, lesson, kind, then order."""
     enrollment = await access.access_enrollment_for_progress(viewer, enrollment_id)
     context = await lesson_context(enrollment, lesson_id)
+    # Only the learner makes progress (access): their row, read by authentication.
+    context.learner = viewer
     if context.lesson.kind not in kinds:
         raise ValidationFailed(wrong_kind, field="lessonId")
     item = context.state.lesson(lesson_id)
@@ -156,7 +163,7 @@ async def apply_change(
     prepared = None
     if _will_finish(context, decide, now):
         prepared = await issuance.prepare_certificate(
-            context.enrollment, settings=settings, issued_at=now
+            context.enrollment, settings=settings, issued_at=now, learner=context.learner
         )
     certificate = None
     try:
@@ -223,21 +230,12 @@ async def _finish_course(
     clock: Clock,
     now: datetime,
 ) -> Certificate | None:
-    """Inside the completing transaction: check again, now with this change written,
-    that every lesson is COMPLETED; then mark the enrollment complete and issue its
-    certificate."""
-    lesson_ids = [lesson.id for lesson in context.lessons]
-    done = await (
-        LessonProgress.filter(
-            enrollment_id=context.enrollment.id,
-            lesson_id__in=lesson_ids,
-            status=LessonStatus.COMPLETED,
-        )
-        .using_db(connection)
-        .count()
-    )
-    if done < len(lesson_ids):
-        return None
+    """Inside the completing transaction, once this change completed the last open
+    lesson: mark the enrollment complete and issue its certificate.
+
+    No second count of the completed rows: the caller decided on the rows it re-read
+    under the enrollment's lock, which every progress writer takes, and a published
+    course's lessons do not change, so those rows plus this change are the truth."""
     enrollment = context.enrollment
     first: int = await (
         Enrollment.filter(id=enrollment.id, completed_at__isnull=True)
@@ -246,10 +244,15 @@ async def _finish_course(
     )
     if enrollment.completed_at is None:
         enrollment.completed_at = now
+    if not first:
+        # Completed before (its certificate may exist, withdrawn or not): never a second.
+        existing = await issuance.existing_certificate(enrollment.id, connection)
+        if existing is not None:
+            return existing
     if first:
         if prepared is None:
             prepared = await issuance.prepare_certificate(
-                enrollment, settings=settings, issued_at=now
+                enrollment, settings=settings, issued_at=now, learner=context.learner
             )
         await issuance.announce_completion(enrollment, prepared, connection=connection, clock=clock)
     certificate = await issuance.issue_certificate(

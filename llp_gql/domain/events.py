@@ -18,9 +18,10 @@ see through the API.
 from __future__ import annotations
 
 import secrets
+import weakref
 from collections.abc import Mapping
 
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 
 from llp_gql.domain import queue
 from llp_gql.domain.clock import Clock, utcnow
@@ -46,6 +47,29 @@ EVENT_TYPES: tuple[str, ...] = (
 )
 
 
+# The company's active subscriptions, read once per transaction: a completion emits
+# two events (enrollment.completed, certificate.issued) in the same one. Keyed by the
+# transaction's connection object, which Tortoise makes anew for every transaction and
+# which nothing keeps once the transaction ends.
+_READ: weakref.WeakKeyDictionary[BaseDBAsyncClient, dict[int, list[tuple[int, str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _subscriptions(company_id: int, connection: BaseDBAsyncClient) -> list[tuple[int, str]]:
+    # Outside a transaction (the shared client, which lives on) nothing is kept.
+    read = _READ.setdefault(connection, {}) if isinstance(connection, TransactionalDBClient) else {}
+    rows = read.get(company_id)
+    if rows is None:
+        found = (
+            await WebhookSubscription.filter(company_id=company_id, disabled_at=None)
+            .using_db(connection)
+            .values_list("id", "events")
+        )
+        rows = read[company_id] = [(int(sid), str(events)) for sid, events in found]
+    return rows
+
+
 def new_event_id() -> str:
     """The Standard Webhooks ``webhook-id``: the same for every attempt of one event."""
     return "msg_" + secrets.token_hex(16)
@@ -68,11 +92,7 @@ async def emit(
         raise ValueError(f"unknown event type {event_type!r}")
     if company_id is None:
         return 0
-    subscriptions = (
-        await WebhookSubscription.filter(company_id=company_id, disabled_at=None)
-        .using_db(connection)
-        .values_list("id", "events")
-    )
+    subscriptions = await _subscriptions(company_id, connection)
     wanted = [sid for sid, events in subscriptions if event_type in str(events).split()]
     if not wanted:
         return 0

@@ -5,12 +5,14 @@ The code and the facts are the certificate; the PDF is drawn from them after com
 1. ``prepare_certificate`` reads the snapshot (learner, course, company and logo)
    and draws a verification code. The progress engine calls it *before* opening
    the transaction that completes the last lesson, so the reads do not hold it.
-2. ``issue_certificate`` runs inside that transaction: it inserts the row (the
-   snapshot, no PDF yet), its audit event and a ``certificate.render`` job, all
-   committed with the completion. The unique constraint on
-   ``Certificate.enrollment`` decides races: a losing insert is rolled back to a
-   savepoint and the existing certificate is returned, so however many requests
-   race, one certificate exists and every caller gets it.
+2. ``issue_certificate`` runs inside that transaction, under the enrollment's
+   row lock (``locks.lock_enrollment``), which every writer of the enrollment
+   takes: it inserts the row (the snapshot, no PDF yet), its audit event and a
+   ``certificate.render`` job, all committed with the completion. Racing
+   completions are ordered by the lock: the second finds the lesson completed
+   and changes nothing. The unique constraint on ``Certificate.enrollment`` stays
+   the last word: were it ever to refuse the row (only a writer that skipped the
+   lock could make it), the completion rolls back whole and answers CONFLICT.
 3. After commit a queue worker renders the PDF from the stored snapshot
    (``render_job``) and stores it once with its SHA-256. A download or export that
    comes first renders it itself (``ensure_pdf``). Rendering is deterministic, so
@@ -32,8 +34,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from llp_gql.certs.links import linkedin_add_url
 from llp_gql.certs.render import TEMPLATE_VERSION, CertificateSnapshot, render_certificate_async
@@ -42,11 +42,6 @@ from llp_gql.domain.clock import Clock, utcnow
 from llp_gql.errors import NotFound
 from llp_gql.models import Certificate, Company, Course, Enrollment, EnrollmentSource, Job, User
 from llp_gql.settings import Settings
-
-# A clash of two 160-bit codes is not expected in the life of the universe; the
-# retry exists so that even then the learner gets a certificate, not an error.
-_CODE_ATTEMPTS = 3
-
 
 RENDER_JOB = "certificate.render"
 # The pdf and sha256 of a certificate whose PDF is not drawn yet.
@@ -85,15 +80,23 @@ def linkedin_url(settings: Settings, certificate: Certificate) -> str:
 
 
 async def prepare_certificate(
-    enrollment: Enrollment, *, settings: Settings, issued_at: datetime
+    enrollment: Enrollment,
+    *,
+    settings: Settings,
+    issued_at: datetime,
+    learner: User | None = None,
 ) -> PreparedCertificate:
     """Build the snapshot and draw its code; touches the database only to read.
+
+    ``learner``: the enrollment's learner when the caller holds the row already (the
+    completing request's signed-in learner); read here otherwise.
 
     The company name and logo are printed only for ASSIGNED enrollments: an
     individual's certificate belongs to them, not to a former employer.
     """
-    learner = await User.get_or_none(id=enrollment.learner_id)
-    course = await Course.get_or_none(id=enrollment.course_id)
+    if learner is None or learner.id != enrollment.learner_id:
+        learner = await User.get_or_none(id=enrollment.learner_id)
+    course = await Course.get_or_none(id=enrollment.course_id).only("id", "title", "credit_hours")
     if learner is None or course is None:
         # Removed by a request that raced this completion: there is nothing to issue.
         raise NotFound("Enrollment")
@@ -130,63 +133,53 @@ async def issue_certificate(
     prepared: PreparedCertificate | None = None,
 ) -> Certificate:
     """Store the certificate of a completed enrollment, inside the caller's
-    ``async with in_transaction() as connection`` block; returns the existing one
-    when it was issued already.
+    ``async with in_transaction() as connection`` block, with the enrollment locked;
+    without ``prepared``, returns the existing one when it was issued already.
 
     Pass what ``prepare_certificate`` made before the transaction; without it the
     snapshot is read here, inside the transaction (correct, only longer).
     """
     if prepared is None or prepared.enrollment_id != enrollment.id:
-        existing = await _existing(enrollment.id, connection)
+        existing = await existing_certificate(enrollment.id, connection)
         if existing is not None:
             return existing
         issued_at = enrollment.completed_at or clock()
         prepared = await prepare_certificate(enrollment, settings=settings, issued_at=issued_at)
-    for _ in range(_CODE_ATTEMPTS):
-        try:
-            # A savepoint: on PostgreSQL a failed insert would otherwise poison the
-            # whole transaction, and the caller's progress update with it.
-            async with in_transaction() as savepoint:
-                certificate = await insert_certificate(prepared, savepoint)
-        except IntegrityError:
-            existing = await _existing(enrollment.id, connection)
-            if existing is not None:
-                return existing  # another request issued it first
-            prepared = with_new_code(prepared, settings)  # the code clashed
-            continue
-        await queue.enqueue(
-            RENDER_JOB,
-            {"certificate_id": certificate.id},
-            key=f"certificate:render:{certificate.id}",
-            connection=connection,
-            clock=clock,
-        )
-        await audit.record(
-            audit.CERTIFICATE_ISSUED,
-            actor=None,
-            subject_type="certificate",
-            subject_id=certificate.id,
-            company_id=enrollment.company_id,
-            at=prepared.snapshot.issued_at,
-            details={
-                "enrollment_id": enrollment.id,
-                "learner_id": enrollment.learner_id,
-                "learner_email": prepared.learner_email,
-                "course_id": enrollment.course_id,
-                "course_title": prepared.snapshot.course_title,
-                # The code's digest, not the code: it ties this event to the
-                # certificate (or its WITHDRAWN tombstone) without making the log
-                # a list of codes that verify a name.
-                "code_sha256": hashlib.sha256(
-                    prepared.snapshot.verification_code.encode()
-                ).hexdigest(),
-            },
-        )
-        await _announce(
-            events.CERTIFICATE_ISSUED, enrollment, prepared, connection, clock, cert=certificate
-        )
-        return certificate
-    raise RuntimeError("Could not draw a unique verification code.")
+    # No savepoint and no retry: the caller holds the enrollment's lock, under which
+    # it found no certificate, and a clash of two 160-bit codes is not expected in
+    # the life of the universe. Should the unique constraints still refuse the row,
+    # the whole completion rolls back and answers CONFLICT (nothing stored).
+    certificate = await insert_certificate(prepared, connection)
+    await queue.enqueue(
+        RENDER_JOB,
+        {"certificate_id": certificate.id},
+        key=f"certificate:render:{certificate.id}",
+        connection=connection,
+        clock=clock,
+    )
+    await audit.record(
+        audit.CERTIFICATE_ISSUED,
+        actor=None,
+        subject_type="certificate",
+        subject_id=certificate.id,
+        company_id=enrollment.company_id,
+        at=prepared.snapshot.issued_at,
+        details={
+            "enrollment_id": enrollment.id,
+            "learner_id": enrollment.learner_id,
+            "learner_email": prepared.learner_email,
+            "course_id": enrollment.course_id,
+            "course_title": prepared.snapshot.course_title,
+            # The code's digest, not the code: it ties this event to the
+            # certificate (or its WITHDRAWN tombstone) without making the log
+            # a list of codes that verify a name.
+            "code_sha256": hashlib.sha256(prepared.snapshot.verification_code.encode()).hexdigest(),
+        },
+    )
+    await _announce(
+        events.CERTIFICATE_ISSUED, enrollment, prepared, connection, clock, cert=certificate
+    )
+    return certificate
 
 
 async def _announce(
@@ -242,7 +235,9 @@ async def announce_completion(
     await _announce(events.ENROLLMENT_COMPLETED, enrollment, prepared, connection, clock)
 
 
-async def _existing(enrollment_id: int, connection: BaseDBAsyncClient) -> Certificate | None:
+async def existing_certificate(
+    enrollment_id: int, connection: BaseDBAsyncClient
+) -> Certificate | None:
     return await Certificate.filter(enrollment_id=enrollment_id).using_db(connection).first()
 
 

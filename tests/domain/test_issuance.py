@@ -15,6 +15,7 @@ from PIL import Image
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connections
 from tortoise.context import tortoise_test_context
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from llp_gql import jobs
@@ -222,7 +223,7 @@ async def test_a_certificate_removed_before_its_render_leaves_a_finished_job(
     assert job.state == JobState.DONE
 
 
-async def test_issuing_again_returns_the_existing_certificate(
+async def test_a_second_certificate_is_refused_by_the_constraint_and_stores_nothing(
     world: World, clock: FakeClock, settings: Settings
 ) -> None:
     # given an issued certificate
@@ -231,19 +232,22 @@ async def test_issuing_again_returns_the_existing_certificate(
         world, enrollment, world.employee_x, clock=clock, settings=settings
     )
     assert outcome.certificate is not None
-    # when issuance runs again with a freshly prepared certificate (the losing side of a race)
+    # when issuance runs again with a freshly prepared certificate, as only a writer
+    # that skipped the enrollment's lock could (completions take it and find the
+    # course completed)
     prepared = await issuance.prepare_certificate(
         enrollment, settings=settings, issued_at=clock.now
     )
-    async with in_transaction() as connection:
-        again = await issuance.issue_certificate(
-            enrollment, settings=settings, clock=clock, connection=connection, prepared=prepared
-        )
-    # then the unique constraint keeps the first one, and the transaction survived it
-    assert again.id == outcome.certificate.id
-    assert again.verification_code != prepared.snapshot.verification_code
+    with pytest.raises(IntegrityError):
+        async with in_transaction() as connection:
+            await issuance.issue_certificate(
+                enrollment, settings=settings, clock=clock, connection=connection, prepared=prepared
+            )
+    # then the unique constraint keeps the first one, and the failed transaction
+    # left nothing behind (no second audit event, no render job for a ghost)
     assert await Certificate.filter(enrollment_id=enrollment.id).count() == 1
     assert await AuditEvent.filter(action=audit.CERTIFICATE_ISSUED).count() == 1
+    assert await Job.filter(kind=issuance.RENDER_JOB).count() == 1
 
 
 def test_verification_codes_carry_160_random_bits() -> None:
