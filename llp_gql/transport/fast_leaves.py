@@ -53,6 +53,9 @@ class Leaf(NamedTuple):
 
 
 Plan = dict[str, dict[str, Leaf]]
+# One field of a selection: its response name, its leaf (None: the normal path), and
+# graphql-core's field details.
+Step = tuple[str, Leaf | None, Any]
 
 
 def _enum_table(named: GraphQLEnumType) -> tuple[type[Enum] | None, dict[Any, str] | None]:
@@ -127,6 +130,25 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             schema._llp_leaf_plan = plan  # type: ignore[attr-defined]
         return plan
 
+    def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Step]:
+        """The fields of ``grouped_field_set`` in order, each with its leaf (or None).
+
+        graphql-core collects a list's item fields once and hands every item the same
+        grouped field set, so the steps are kept for the request by its identity (the
+        set itself is kept beside them: an id is only unique while its object lives)."""
+        cache: dict[int, tuple[Any, list[Step]]] = self.__dict__.setdefault("_llp_steps", {})
+        entry = cache.get(id(grouped_field_set))
+        if entry is not None and entry[0] is grouped_field_set:
+            return entry[1]
+        leaves = self.plan_for(self.schema).get(parent_type.name) or {}
+        steps: list[Step] = []
+        for response_name, field_details_list in grouped_field_set.items():
+            node = field_details_list[0].node
+            leaf = None if node.arguments else leaves.get(node.name.value)
+            steps.append((response_name, leaf, field_details_list))
+        cache[id(grouped_field_set)] = (grouped_field_set, steps)
+        return steps
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -136,22 +158,20 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
         # graphql-core 3.3's execute_fields, with the leaf fields of the plan answered
-        # in the loop; the rest (and every field of a type without leaves) as there.
-        leaves = self.plan_for(self.schema).get(parent_type.name)
+        # in the loop; the rest as there.
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         append_awaitable = awaitable_fields.append
         try:
-            for response_name, field_details_list in grouped_field_set.items():
-                if leaves is not None:
-                    node = field_details_list[0].node
-                    leaf = leaves.get(node.name.value)
-                    if leaf is not None and not node.arguments:
-                        value = _read(leaf, source_value)
-                        if value is not _SLOW:
-                            results[response_name] = value
-                            continue
+            for response_name, leaf, field_details_list in self._steps(
+                parent_type, grouped_field_set
+            ):
+                if leaf is not None:
+                    value = _read(leaf, source_value)
+                    if value is not _SLOW:
+                        results[response_name] = value
+                        continue
                 field_path = Path(path, response_name, parent_type.name)
                 result = self.execute_field(
                     parent_type, source_value, field_details_list, field_path, position_context
