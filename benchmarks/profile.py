@@ -1,4 +1,4 @@
-"""Profile the GraphQL paths of B1, B1+ and B3 (and their baselines) with pyinstrument.
+"""Profile the GraphQL paths of B1, B1+, B2 and B3 (and their baselines) with pyinstrument.
 
 ``python -m benchmarks.profile [--db sqlite|postgres] [--requests N] [--out DIR]``
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import secrets
@@ -156,11 +157,27 @@ async def profile(url: str, manifest: Any, requests: int, out: Path) -> str:
     lessons = json.dumps({"query": queries.DASHBOARD_LESSONS}).encode()
     catalog = json.dumps({"query": queries.CATALOG, "variables": {"first": 50}}).encode()
     token = manifest.dashboard_token
-    cases: list[tuple[str, str, str, bytes, str | None]] = [
+    slot = manifest.heartbeats[0]
+    second = itertools.count(1_000_000)
+
+    def heartbeat_graphql() -> bytes:
+        # Every report covers the next second (as the harness's wrk script does).
+        s = float(next(second))
+        variables = {"e": slot.enrollment, "l": slot.lesson, "from": s, "to": s + 1}
+        return json.dumps({"query": queries.HEARTBEAT, "variables": variables}).encode()
+
+    def heartbeat_baseline() -> bytes:
+        s = float(next(second))
+        body = {"enrollmentId": slot.enrollment, "lessonId": slot.lesson}
+        return json.dumps({**body, "fromSecond": s, "toSecond": s + 1}).encode()
+
+    cases: list[tuple[str, str, str, bytes | Callable[[], bytes], str | None]] = [
         ("B1-graphql", "POST", "/graphql", dashboard, token),
         ("B1-baseline", "GET", "/bench/dashboard", b"", token),
         ("B1+-graphql", "POST", "/graphql", lessons, token),
         ("B1+-baseline", "GET", "/bench/dashboard?lessons=1", b"", token),
+        ("B2-graphql", "POST", "/graphql", heartbeat_graphql, slot.token),
+        ("B2-baseline", "POST", "/bench/heartbeat", heartbeat_baseline, slot.token),
         ("B3-graphql", "POST", "/graphql", catalog, None),
         ("B3-baseline", "GET", "/bench/catalog?first=50", b"", None),
     ]
@@ -171,19 +188,20 @@ async def profile(url: str, manifest: Any, requests: int, out: Path) -> str:
     ]
     timings: dict[str, float] = {}
     try:
-        for name, method, path, body, auth in cases:
+        for name, method, path, make_body, auth in cases:
+            bodies = (lambda b=make_body: b) if isinstance(make_body, bytes) else make_body
             for _ in range(20):  # warm the caches (parser, validation, ORM)
-                status, answer = await driver.request(method, path, body, auth)
+                status, answer = await driver.request(method, path, bodies(), auth)
                 if status != 200 or b'"errors"' in answer:
                     raise RuntimeError(f"{name}: {status} {answer[:300]!r}")
             started = time.perf_counter()
             for _ in range(requests):
-                await driver.request(method, path, body, auth)
+                await driver.request(method, path, bodies(), auth)
             timings[name] = (time.perf_counter() - started) * 1000 / requests
             profiler = Profiler(interval=0.0005, async_mode="disabled")
             profiler.start()
             for _ in range(requests):
-                await driver.request(method, path, body, auth)
+                await driver.request(method, path, bodies(), auth)
             session = profiler.stop()
             (out / f"profile-{name}.txt").write_text(
                 profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8"
@@ -203,16 +221,55 @@ async def profile(url: str, manifest: Any, requests: int, out: Path) -> str:
             for library, own in sorted(libraries.items(), key=lambda x: -x[1]):
                 lines.append(f"| {own / total:.1%} | {library} |")
             lines.append("")
+        lines += await _profile_b6(driver, manifest, out, timings)
     finally:
         await Tortoise.close_connections()
     summary = [
         "| scenario | GraphQL ms | baseline ms | ratio (baseline / GraphQL time) |",
         "|---|---:|---:|---:|",
     ]
-    for scenario in ("B1", "B1+", "B3"):
+    for scenario in ("B1", "B1+", "B2", "B3"):
         a, b = timings[f"{scenario}-graphql"], timings[f"{scenario}-baseline"]
         summary.append(f"| {scenario} | {a:.2f} | {b:.2f} | {b / a:.2f} |")
+    a, b = timings["B6-last"], timings["B6-earlier"]
+    summary.append(f"| B6 (last / earlier, profiled) | {a:.2f} | {b:.2f} | {b / a:.2f} |")
     return "\n".join([*lines[:3], *summary, "", *lines[3:]])
+
+
+async def _profile_b6(
+    driver: Driver, manifest: Any, out: Path, timings: dict[str, float]
+) -> list[str]:
+    """B6: each seeded enrollment's earlier lesson, then its last one (which issues the
+    certificate), serially; the two kinds of request in two profiles."""
+    from pyinstrument import Profiler
+
+    profilers = {"earlier": Profiler(interval=0.0005, async_mode="disabled")}
+    profilers["last"] = Profiler(interval=0.0005, async_mode="disabled")
+    spent = {"earlier": 0.0, "last": 0.0}
+    slots = manifest.completions[4:]  # the first four warm up
+    for index, slot in enumerate(manifest.completions):
+        for kind, lesson in (("earlier", slot.earlier_lesson), ("last", slot.last_lesson)):
+            variables = {"e": slot.enrollment, "l": lesson}
+            body = json.dumps({"query": queries.COMPLETE, "variables": variables}).encode()
+            profiler = profilers[kind] if index >= 4 else None
+            started = time.perf_counter()
+            if profiler is not None:
+                profiler.start()
+            status, answer = await driver.request("POST", "/graphql", body, slot.token)
+            if profiler is not None:
+                profiler.stop()
+                spent[kind] += time.perf_counter() - started
+            if status != 200 or b'"errors"' in answer:
+                raise RuntimeError(f"B6 {kind}: {status} {answer[:300]!r}")
+    lines: list[str] = []
+    for kind, profiler in profilers.items():
+        name = f"B6-{kind}"
+        timings[name] = spent[kind] * 1000 / max(1, len(slots))
+        (out / f"profile-{name}.txt").write_text(
+            profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8"
+        )
+        lines += [f"## {name}: {timings[name]:.2f} ms per request (profiled)", ""]
+    return lines
 
 
 def main() -> None:
@@ -231,7 +288,7 @@ def main() -> None:
             subprocess.run(
                 [
                     *(sys.executable, "-m", "benchmarks.seed", "--url", url),
-                    *("--out", str(manifest), "--secret", secrets.token_urlsafe(48), "--b6", "1"),
+                    *("--out", str(manifest), "--secret", secrets.token_urlsafe(48), "--b6", "104"),
                 ],
                 cwd=REPO,
                 check=True,
