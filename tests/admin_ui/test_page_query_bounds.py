@@ -2,7 +2,7 @@
 every row of the company into Python.
 
 Each page is opened twice: with the scene's small company X (3 people, 2 enrollments),
-then after ``GROWTH`` more employees with enrollments (every other one certified) and,
+then after ``GROWTH`` more employees with enrollments (three in four certified) and,
 for pages that list other rows, as many of those (keys, webhooks, deliveries). Every
 statement the request sends is counted (``QueryLog``) with the rows it handed back:
 
@@ -44,6 +44,8 @@ from tests.api.test_query_counts import METHODS, QueryLog
 
 GROWTH = 40
 ROW_BOUND = 26
+# Pages that show enrollments as rows (one page of them); every other page only counts.
+SHOW_ENROLLMENTS = ("/admin/progress", "/admin/reports/compliance")
 
 
 class RowLog(QueryLog):
@@ -128,6 +130,17 @@ def assert_bounded(path: str, small: Sent, grown: Sent, *, whole: str = "") -> N
     assert wide == [], f"{path} reads every row:\n{listing(wide)}"
 
 
+def employee_counts(html: str) -> dict[str, tuple[int, int]]:
+    """The employee list's rows: email -> (courses, completed)."""
+    counts = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S):
+        email = re.search(r"<span>([^<@]+@[^<]+)</span>", row)
+        numbers = re.findall(r'<td class="num hide-sm">(\d+)</td>', row)
+        if email and len(numbers) == 2:
+            counts[email.group(1)] = (int(numbers[0]), int(numbers[1]))
+    return counts
+
+
 async def grow(scene: Scene, clock: FakeClock) -> None:
     _ = await add_employees(scene.world, GROWTH, clock=clock)
 
@@ -160,6 +173,14 @@ async def test_a_company_page_costs_the_same_for_3_and_43_people(
     await grow(scene, clock)
     grown = await sent(client, sql, path)
     assert_bounded(path, small, grown)
+    if path not in SHOW_ENROLLMENTS:  # the others only count them
+        rows = [(sql, n) for sql, n in grown if main_table(sql) == "enrollment"]
+        assert all("COUNT(" in sql for sql, _ in rows), listing(rows)
+    if path.startswith("/admin/employees"):  # counted right (courses, completed)
+        expected = {"emma@": (1, 1), "ed@": (1, 0), "admin@": (0, 0), "bulk01@": (1, 1)}
+        for email, counts in expected.items():
+            page = (await client.get(f"/admin/employees?q={email}")).text
+            assert employee_counts(page) == {email + "acme.example": counts}
     if "q=acme" in path or path == "/admin/progress":
         # the grown people are on the page: it did read them, a page of them
         assert max(n for _, n in grown) >= 20, listing(grown)
