@@ -59,6 +59,14 @@ def test_an_admin_finds_an_employee_by_search_and_chooses_them_by_keyboard(
     )
     _fits_and_passes_axe(page, live_server)
     screenshot(page, "admin-export-chosen-1280")
+    # another filter changed in place keeps the choice, and "Any employee" keeps that filter
+    page.get_by_label("Course").select_option(label="Feedback That Lands")
+    page.get_by_role("heading", name="No certificates match").wait_for()
+    any_employee = page.get_by_role("link", name="Any employee")
+    assert re.search(r"course=\d+", any_employee.get_attribute("href"))
+    assert re.search(r"employee=\d+", page.url)
+    page.get_by_label("Course").select_option(label="All courses")
+    page.get_by_role("heading", name="1 certificate selected").wait_for()
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
@@ -72,6 +80,10 @@ def test_an_admin_finds_an_employee_by_search_and_chooses_them_by_keyboard(
     matches.get_by_role("link").nth(2).wait_for()
     _fits_and_passes_axe(page, live_server)
     screenshot(page, "admin-export-search-390")
+    # the matches follow a filter changed in place: choosing one keeps the course
+    page.get_by_label("Course").select_option(label="Leading Teams")
+    page.wait_for_selector('#employee-matches a[href*="course="]')
+    assert page.get_by_label("Employee").input_value() == "acme"
 
 
 def test_the_export_search_works_without_javascript(browser: Any, live_server: LiveServer) -> None:
