@@ -195,13 +195,16 @@ async def employees(
         size,
         order_by=("name", "id"),
     )
-    rows = await Enrollment.filter(learner_id__in=[p.id for p in found.items]).values(
-        "learner_id", "completed_at"
+    # Counted by the database, a row per person of the page (not one per enrollment).
+    rows = (
+        await Enrollment.filter(learner_id__in=[p.id for p in found.items])
+        .annotate(assigned=Count("id"), completed=Count("completed_at"))
+        .group_by("learner_id")
+        .values("learner_id", "assigned", "completed")
     )
     counts: dict[int, list[int]] = {p.id: [0, 0] for p in found.items}
     for row in rows:
-        counts[row["learner_id"]][0] += 1
-        counts[row["learner_id"]][1] += row["completed_at"] is not None
+        counts[row["learner_id"]] = [row["assigned"], row["completed"]]
     return Employees(
         company=company,
         page=found.with_items(

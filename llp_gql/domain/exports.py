@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
 
 from llp_gql.domain import access, access_keys, issuance
+from llp_gql.domain.companies import matching_people
 from llp_gql.errors import NotFound, ValidationFailed
 from llp_gql.models import Certificate, Company, Course, Enrollment, User
 from llp_gql.settings import Settings
@@ -36,9 +38,10 @@ async def company_for_export(viewer: access.Viewer) -> Company:
     return await access.access_own_company(viewer)
 
 
-async def selected_ids(company_id: int, selection: ExportFilter) -> list[int]:
-    """Ids of the matching certificates, oldest first. Only ASSIGNED enrollments carry a
-    company, so an employee's own SELF courses (if any) never leak into the export."""
+def _selected(company_id: int, selection: ExportFilter) -> QuerySet[Certificate]:
+    """The matching certificates, unordered (VALIDATION for a filter that makes no sense).
+    Only ASSIGNED enrollments carry a company, so an employee's own SELF courses (if any)
+    never leak into the export."""
     selection.check()
     query = Certificate.filter(enrollment__company_id=company_id)
     if selection.course_id is not None:
@@ -51,10 +54,38 @@ async def selected_ids(company_id: int, selection: ExportFilter) -> list[int]:
         query = query.filter(issued_at__gte=selection.issued_from)
     if selection.issued_to is not None:
         query = query.filter(issued_at__lte=selection.issued_to)
-    ids: list[int] = await query.order_by("issued_at", "id").values_list(  # type: ignore[assignment]
-        "id", flat=True
+    return query
+
+
+async def selected_ids(company_id: int, selection: ExportFilter) -> list[int]:
+    """Ids of the matching certificates, oldest first (what the ZIP streams)."""
+    ids: list[int] = (
+        await _selected(company_id, selection)
+        .order_by(  # type: ignore[assignment]
+            "issued_at", "id"
+        )
+        .values_list("id", flat=True)
     )
     return ids
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionPreview:
+    count: int  # how many certificates the ZIP of the same filter holds
+    newest: list[Certificate]  # the newest of them, newest first (no PDF loaded)
+
+
+async def preview_selection(
+    company_id: int, selection: ExportFilter, rows: int
+) -> SelectionPreview:
+    """What the export page shows of a selection: a COUNT and the ``rows`` newest (one
+    LIMITed statement), the same query the ZIP streams, never every id of the company."""
+    query = _selected(company_id, selection)
+    newest = query.order_by("-issued_at", "-id").limit(rows)
+    return SelectionPreview(
+        count=await query.count(),
+        newest=list(await newest.only("id", "learner_name", "course_title", "issued_at")),
+    )
 
 
 async def iter_certificates(ids: list[int], *, settings: Settings) -> AsyncIterator[Certificate]:
@@ -75,33 +106,37 @@ async def iter_certificates(ids: list[int], *, settings: Settings) -> AsyncItera
             yield row
 
 
-@dataclass(frozen=True, slots=True)
-class ExportChoices:
-    courses: list[Course]  # the courses the company assigned, by title
-    people: list[User]  # the members with a certificate to export, by name (id, name, email)
-
-
-async def export_choices(company: Company) -> ExportChoices:
-    """What the export form offers to filter on (``company`` from ``company_for_export``).
-
-    Found by the database (semi-joins), not by reading every enrollment: only courses the
-    company assigned, and only people who have a certificate of it (a filter naming
-    anyone else would export nothing); people with the three columns the form shows."""
+async def export_courses(company: Company) -> list[Course]:
+    """The courses the export form offers (``company`` from ``company_for_export``): those
+    the company assigned, by title, found by a semi-join (no enrollment is read)."""
     assigned = Enrollment.filter(company_id=company.id)
-    certified = Certificate.filter(enrollment__company_id=company.id)
     courses = Course.filter(id__in=Subquery(assigned.values("course_id")))
-    people = User.filter(
+    return list(await courses.order_by("title", "id"))
+
+
+def _certified_people(company: Company) -> QuerySet[User]:
+    """The members with a certificate of the company (a filter naming anyone else would
+    export nothing), by a semi-join on the certificates."""
+    certified = Certificate.filter(enrollment__company_id=company.id)
+    return User.filter(
         company_id=company.id, id__in=Subquery(certified.values("enrollment__learner_id"))
     )
-    return ExportChoices(
-        courses=list(await courses.order_by("title", "id")),
-        people=list(await people.order_by("name", "id").only("id", "name", "email")),
-    )
 
 
-async def newest(ids: list[int], count: int) -> list[Certificate]:
-    """The ``count`` newest of the selected certificates (``ids`` oldest first), newest
-    first, for a preview."""
-    if not ids:
+async def people_to_export(company: Company, search: str, limit: int) -> list[User]:
+    """At most ``limit`` members with a certificate whose name or email contains
+    ``search`` (the employee list's match), by name; none for an empty search. LIMITed in
+    SQL: a company of 10,000 certified people is never listed whole."""
+    if not search:
         return []
-    return list(await Certificate.filter(id__in=ids[-count:]).order_by("-issued_at", "-id"))
+    found = matching_people(_certified_people(company), search).order_by("name", "id")
+    return list(await found.limit(limit).only("id", "name", "email"))
+
+
+async def person_to_export(company: Company, learner_id: int | None) -> User | None:
+    """The member an ``employee=`` filter names, to say whom the export is narrowed to;
+    None when it names nobody of the company (the selection is then empty)."""
+    if learner_id is None:
+        return None
+    found = User.filter(company_id=company.id, id=learner_id).only("id", "name", "email")
+    return await found.first()

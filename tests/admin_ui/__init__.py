@@ -14,6 +14,7 @@ from llp_gql.auth_middleware import SESSION_COOKIE
 from llp_gql.domain import auth, progress, quizzes
 from llp_gql.domain.clock import FakeClock
 from llp_gql.models import (
+    AccountType,
     Certificate,
     Choice,
     Course,
@@ -109,6 +110,61 @@ async def build_scene(world: World, clock: FakeClock) -> Scene:
     world.company_x.logo = png()
     await world.company_x.save()
     return Scene(world, done_x, certificate, open_x2, open_y, self_a, draft_ready)
+
+
+async def add_employees(
+    world: World, count: int, *, prefix: str = "bulk", clock: FakeClock
+) -> list[Enrollment]:
+    """``count`` more employees of company X (``<prefix> NN``, ``<prefix>NN@acme.example``),
+    each assigned the world's course: three in four completed with a certificate, the
+    fourth under way (its reading done). Rows written directly."""
+    people = [
+        await User.create(
+            email=f"{prefix}{n:02d}@acme.example",
+            name=f"{prefix.title()} {n:02d}",
+            password_hash="-",
+            account_type=AccountType.EMPLOYEE,
+            company=world.company_x,
+        )
+        for n in range(count)
+    ]
+    rows = [await _assigned(world, person, world.admin_x) for person in people]
+    for n, row in enumerate(rows):
+        if n % 4:
+            row.completed_at = clock()
+            await row.save(update_fields=["completed_at"])
+    await LessonProgress.bulk_create(
+        [
+            LessonProgress(
+                enrollment=row,
+                lesson=world.course.reading,
+                status=LessonStatus.COMPLETED,
+                completed_at=clock(),
+                updated_at=clock(),
+            )
+            for n, row in enumerate(rows)
+            if n % 4 == 0
+        ]
+    )
+    await Certificate.bulk_create(
+        [
+            Certificate(
+                enrollment=row,
+                verification_code=f"{prefix}-{row.id}",
+                learner_name=person.name,
+                learner_email=person.email,
+                course_title=world.course.course.title,
+                company_name=world.company_x.name,
+                issued_at=clock(),
+                template_version=1,
+                pdf=b"%PDF-1.4 test",
+                sha256="0" * 64,
+            )
+            for n, (person, row) in enumerate(zip(people, rows, strict=True))
+            if n % 4
+        ]
+    )
+    return rows
 
 
 async def complete_course(

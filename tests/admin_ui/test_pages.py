@@ -13,7 +13,7 @@ from llp_gql.domain.clock import FakeClock
 from llp_gql.domain.clock import utcnow as clock_now
 from llp_gql.models import AuditEvent, Certificate, Enrollment, EnrollmentSource
 from llp_gql.settings import Settings
-from tests.admin_ui import Scene, complete_course, log_in
+from tests.admin_ui import Scene, add_employees, complete_course, log_in
 from tests.api.test_query_counts import QueryLog
 from tests.factories import World, make_user
 
@@ -371,13 +371,63 @@ async def test_admin_pages_load_the_certificate_fonts_for_names_in_any_script(
     assert 'font: 15px/1.5 "LLP Script", system-ui' in admin_css
 
 
-async def test_the_export_form_offers_only_people_with_a_certificate(
+async def test_the_export_form_finds_people_with_a_certificate_by_search(
     client: httpx.AsyncClient, settings: Settings, scene: Scene
 ) -> None:
-    """B9: the form listed every member (10,000 options, 908 KB); a filter naming someone
-    without a certificate exports nothing, so only the certified are offered."""
+    """B9: the form listed every member (10,000 options, 908 KB); now it offers a search
+    (the employee list's match, name or email) whose matches are links setting
+    ``employee``, and only people with a certificate (anyone else would export nothing)."""
     _ = await log_in(client, scene.world.admin_x, settings)
-    page = (await client.get("/admin/export")).text
-    assert f'<option value="{scene.world.employee_x.id}"' in page  # has a certificate
-    assert f'<option value="{scene.world.employee_x2.id}"' not in page  # has none
-    assert "Leading Teams" in page
+    plain = (await client.get("/admin/export")).text
+    assert '<option value="' + str(scene.world.employee_x.id) not in plain  # no select of people
+    assert 'method="get" action="/admin/export"' in plain  # works as a plain form
+    assert '<input id="f-q" name="q" type="search"' in plain
+    assert "Leading Teams" in plain
+    course = scene.world.course.course.id
+    for q in ("ACME", "núñez", "emma@"):  # (SQLite folds the case of ASCII only)
+        found = (await client.get(f"/admin/export?q={q}&course={course}")).text
+        # the match keeps the other filters and sets employee=<id>
+        link = f'href="/admin/export?course={course}&amp;employee={scene.world.employee_x.id}"'
+        assert link in found, q
+        assert f"employee={scene.world.employee_x2.id}" not in found  # has no certificate
+        assert "gus@globex.example" not in found  # never another company's people
+    nobody = (await client.get("/admin/export?q=zzz")).text
+    assert "Nobody with a certificate matches “zzz”" in nobody
+
+
+async def test_a_chosen_employee_is_named_and_any_employee_clears_it(
+    client: httpx.AsyncClient, settings: Settings, scene: Scene
+) -> None:
+    _ = await log_in(client, scene.world.admin_x, settings)
+    course = scene.world.course.course.id
+    person = scene.world.employee_x.id
+    page = (await client.get(f"/admin/export?course={course}&employee={person}&q=x")).text
+    assert '<p class="chosen-person"' in page
+    assert "<strong>Émma Núñez</strong> <span>emma@acme.example</span>" in page
+    assert f'<input type="hidden" name="employee" value="{person}">' in page
+    assert f'<a href="/admin/export?course={course}">Any employee' in page
+    assert 'name="q"' not in page  # no search while someone is chosen
+    assert "1 certificate selected" in page
+    assert f'href="/certificates/export.zip?course={course}&amp;employee={person}"' in page
+    # an id that is nobody of this company: said so, with the way back
+    _ = await log_in(client, scene.world.admin_y, settings)
+    other = (await client.get(f"/admin/export?employee={person}")).text
+    assert "Not one of your employees" in other
+    assert 'href="/admin/export">Any employee' in other
+    bad = await client.get("/admin/export?employee=abc")
+    assert bad.status_code == 422
+    assert 'id="f-employee-err"' in bad.text
+
+
+async def test_the_export_search_offers_at_most_20_people(
+    client: httpx.AsyncClient, settings: Settings, scene: Scene, clock: FakeClock
+) -> None:
+    _ = await add_employees(scene.world, 50, prefix="many", clock=clock)  # 37 certified
+    _ = await log_in(client, scene.world.admin_x, settings)
+    page = (await client.get("/admin/export?q=many")).text
+    assert len(re.findall(r'<li><a href="/admin/export\?employee=\d+">', page)) == 20
+    assert "The first 20 are listed" in page
+    assert "Many 01" in page  # by name, the first certified ones (three in four)
+    assert "Many 00" not in page  # no certificate
+    assert "Many 27" not in page  # the 21st
+    assert "38 certificates selected" in page  # the search narrows nothing by itself
