@@ -87,3 +87,36 @@ async def test_sqlite_then_postgres_in_one_process(database_url: str, tmp_path: 
         assert await db.migrate(database_url)
     finally:
         await _drop_postgres_database(database_url)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="trigram indexes are PostgreSQL's")
+async def test_a_search_by_part_of_a_name_can_use_the_trigram_indexes(database_url: str) -> None:
+    """B9: the employee search (``companies.matching_people``) read every person of every
+    tenant; the indexes of migration 5 must match the SQL Tortoise sends, or PostgreSQL
+    never uses them."""
+    import asyncpg
+    from tortoise import Tortoise
+    from tortoise.expressions import Q
+
+    from llp_gql.models import User
+
+    await _create_postgres_database(database_url)
+    try:
+        assert await db.migrate(database_url)
+        await Tortoise.init(config=db.tortoise_config(database_url))
+        try:
+            # The search alone (the company's own index may win on a near-empty table).
+            query = User.filter(Q(name__icontains="ünez") | Q(email__icontains="ünez"))
+            sql, values = query.sql(params_inline=False), ["%ünez%", "%ünez%"]
+        finally:
+            await Tortoise.close_connections()
+        connection = await asyncpg.connect(database_url.replace("postgres://", "postgresql://"))
+        try:
+            await connection.execute("SET enable_seqscan = off")
+            plan = "\n".join(r[0] for r in await connection.fetch(f"EXPLAIN {sql}", *values))
+        finally:
+            await connection.close()
+        assert "idx_user_name_trgm" in plan, plan
+        assert "idx_user_email_trgm" in plan, plan
+    finally:
+        await _drop_postgres_database(database_url)
