@@ -117,6 +117,8 @@ class _Walker:
     ) -> None:
         self.schema = schema
         self.variables = variables or {}
+        # The names of the variables the measure depended on (page sizes).
+        self.read: set[str] = set()
         self.budget = budget
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -194,6 +196,7 @@ class _Walker:
             if isinstance(argument.value, IntValueNode):
                 value = int(argument.value.value)
             elif isinstance(argument.value, VariableNode):
+                self.read.add(argument.value.name.value)
                 value = self.variables.get(argument.value.name.value, default)
         if not isinstance(value, int) or isinstance(value, bool):
             value = self.budget.default_page_size
@@ -218,9 +221,14 @@ def measure(
     document: DocumentNode,
     variables: dict[str, Any] | None,
     budget: Budget,
+    *,
+    read: set[str] | None = None,
 ) -> list[GraphQLError]:
-    """The errors of every limit ``document`` exceeds (empty when it is within all)."""
+    """The errors of every limit ``document`` exceeds (empty when it is within all).
+
+    ``read``, when given, receives the names of the variables the verdict depends on."""
     walker = _Walker(schema, document, variables, budget)
+    walker.read = read if read is not None else walker.read
     errors: list[GraphQLError] = []
     aliases = fields = cost = 0
     for definition in document.definitions:

@@ -10,72 +10,20 @@ The work is done once per operation, never per field: no extension here has a
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Any
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from graphql.validation import MaxIntrospectionDepthRule
-from strawberry.extensions import MaxTokensLimiter, SchemaExtension, ValidationCache
+from strawberry.extensions import SchemaExtension
 
 from llp_gql.transport.budget import QUERY_TOO_DEEP, Budget, measure
 from llp_gql.transport.errors import ErrorCodes, LLPMaskErrors
 
 __all__ = ["build_extensions"]
-
-
-class _Budget(SchemaExtension):
-    """Refuse a document over its budget (``budget.measure``) before validation.
-
-    Errors put in ``pre_execution_errors`` here stop strawberry from validating
-    (``_CheckedValidationCache`` and strawberry's own step both skip), so an
-    expensive document costs one linear walk, never the quadratic rule.
-    """
-
-    def __init__(self, budget: Budget) -> None:
-        self.budget = budget
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None and context.pre_execution_errors is None:
-            variables = context.variables if isinstance(context.variables, dict) else None
-            errors = measure(context.schema._schema, document, variables, self.budget)
-            if errors:
-                context.pre_execution_errors = errors
-        yield
-
-
-class _CheckedValidationCache(ValidationCache):
-    """``ValidationCache`` that does not validate a document ``_Budget`` refused."""
-
-    def on_validate(self) -> Iterator[None]:
-        if self.execution_context.pre_execution_errors:
-            yield
-            return
-        yield from super().on_validate()
-
-
-class _IntrospectionDepthRule(MaxIntrospectionDepthRule):
-    """graphql-core's guard against introspection fan-out, with the depth code."""
-
-    def report_error(self, error: GraphQLError) -> None:
-        error.extensions = {**(error.extensions or {}), "code": QUERY_TOO_DEEP}
-        super().report_error(error)
-
-
-class _LimitRules(SchemaExtension):
-    """Add the limit rules, and swap graphql-core's introspection depth rule for ours."""
-
-    def __init__(self, rules: tuple[type[ASTValidationRule], ...]) -> None:
-        self.rules = rules
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        context.validation_rules = (
-            *(rule for rule in context.validation_rules if rule is not MaxIntrospectionDepthRule),
-            *self.rules,
-        )
-        yield
 
 
 class _DocumentCache:
@@ -101,28 +49,136 @@ class _DocumentCache:
             self.documents.popitem(last=False)
 
 
-class _ParserCache(SchemaExtension):
-    """Parse each query text once: hand a cached document to strawberry, or let
-    strawberry parse and keep what it parsed.
+class _BudgetCache:
+    """Which recent documents were within the budget, by the values of the variables
+    the measure read (page sizes): a cached document with other page sizes is measured
+    again, with the same ones it is not. Only passes are kept: a refusal is measured
+    each time (refusals are rare and throttled, and their error objects are the
+    request's own). One per schema, like ``_DocumentCache``."""
 
-    Strawberry's ``ParserCache`` parses inside the hook, so a syntax error leaves
-    the operation as an exception, past ``ErrorCodes``; parsing first here and
-    letting strawberry parse again on failure doubled the cost of every invalid
-    document (a 2,000-token stream is the costliest thing to refuse). Strawberry's
-    own parse, after the hook, turns a syntax error into a result.
+    def __init__(self, maxsize: int, budget: Budget) -> None:
+        self.maxsize = maxsize
+        self.budget = budget
+        # id(document) -> (document, names read, {values read: errors})
+        self.verdicts: OrderedDict[
+            int, tuple[DocumentNode, tuple[str, ...], dict[tuple[object, ...], list[GraphQLError]]]
+        ] = OrderedDict()
+
+    def errors(
+        self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None
+    ) -> list[GraphQLError]:
+        found = self.verdicts.get(id(document))
+        if found is not None and found[0] is document:
+            _, names, verdicts = found
+            key = tuple((variables or {}).get(name) for name in names)
+            try:
+                cached = verdicts.get(key)
+            except TypeError:  # a value that cannot be a key (a list where an Int goes)
+                return measure(schema, document, variables, self.budget)
+            if cached is not None:
+                self.verdicts.move_to_end(id(document))
+                return []
+        read: set[str] = set()
+        errors = measure(schema, document, variables, self.budget, read=read)
+        names = tuple(sorted(read))
+        if found is None or found[0] is not document or found[1] != names:
+            found = (document, names, {})
+            self.verdicts[id(document)] = found
+        key = tuple((variables or {}).get(name) for name in names)
+        with contextlib.suppress(TypeError):
+            if not errors and len(found[2]) < _VERDICTS_PER_DOCUMENT:
+                found[2][key] = errors
+        self.verdicts.move_to_end(id(document))
+        while len(self.verdicts) > self.maxsize:
+            self.verdicts.popitem(last=False)
+        return errors
+
+
+# Page sizes a client varies; past this many per document, verdicts are not kept.
+_VERDICTS_PER_DOCUMENT = 32
+
+
+class _IntrospectionDepthRule(MaxIntrospectionDepthRule):
+    """graphql-core's guard against introspection fan-out, with the depth code."""
+
+    def report_error(self, error: GraphQLError) -> None:
+        error.extensions = {**(error.extensions or {}), "code": QUERY_TOO_DEEP}
+        super().report_error(error)
+
+
+class _Gate(SchemaExtension):
+    """Everything a document passes before it runs, as one extension: strawberry pays
+    a few hook calls per extension and request, whatever the extension does.
+
+    - operation: the token limit for parsing, and graphql-core's introspection depth
+      rule swapped for ours (the rule classes are built once: a new class per request
+      would be a new validation-cache key each time, and the cache would never hit);
+    - parse: each query text parsed once (``_DocumentCache``). Strawberry's
+      ``ParserCache`` parses inside the hook, so a syntax error would leave the
+      operation as an exception, past ``ErrorCodes``; here strawberry parses a text
+      not in the cache itself, after the hook, and a syntax error becomes a result;
+    - validate: the budget (``budget.measure``, its verdicts kept per document and
+      page sizes) before graphql-core's validation, which is quadratic in repeated
+      fields: a document over its budget is refused after one linear walk and never
+      validated. Within it, the document is validated once per text and rule set
+      (strawberry's LRU validation cache).
     """
 
-    def __init__(self, cache: _DocumentCache) -> None:
-        self.cache = cache
+    def __init__(
+        self,
+        *,
+        max_tokens: int,
+        rules: tuple[type[ASTValidationRule], ...],
+        documents: _DocumentCache,
+        budgets: _BudgetCache,
+        validate: Callable[..., list[GraphQLError]],
+    ) -> None:
+        self.max_tokens = max_tokens
+        self.rules = rules
+        self.documents = documents
+        self.budgets = budgets
+        self.validate = validate
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.max_tokens
+        context.validation_rules = (
+            *(rule for rule in context.validation_rules if rule is not MaxIntrospectionDepthRule),
+            *self.rules,
+        )
+        yield
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         key = (context.query or "", context.parse_options.get("max_tokens"))
         if context.graphql_document is None:
-            context.graphql_document = self.cache.get(key)
+            context.graphql_document = self.documents.get(key)
         yield
         if context.graphql_document is not None:
-            self.cache.put(key, context.graphql_document)
+            self.documents.put(key, context.graphql_document)
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            variables = context.variables if isinstance(context.variables, dict) else None
+            errors = self.budgets.errors(context.schema._schema, document, variables)
+            if errors:
+                context.pre_execution_errors = errors
+            else:
+                context.pre_execution_errors = self.validate(
+                    context.schema._schema, document, context.validation_rules
+                )
+        yield
+
+
+def _validation_cache(maxsize: int) -> Callable[..., list[GraphQLError]]:
+    """strawberry's ``validate_document`` behind an LRU cache of ``maxsize`` entries
+    (keyed by schema, document and rule set; one per schema)."""
+    from strawberry.schema.schema import validate_document
+
+    cached: Callable[..., list[GraphQLError]] = lru_cache(maxsize=maxsize)(validate_document)
+    return cached
 
 
 def build_extensions(
@@ -156,15 +212,17 @@ def build_extensions(
         default_page_size=default_page_size,
         max_page_size=max_page_size,
     )
+    budgets = _BudgetCache(cache_size, budget)
+    validate = _validation_cache(cache_size)
 
-    # Order matters: the token limit applies while parsing, the budget before
-    # validation, and validation only for documents within it.
     factories: list[Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: _ParserCache(documents),
-        lambda: _LimitRules(limit_rules),
-        lambda: _Budget(budget),
-        lambda: _CheckedValidationCache(maxsize=cache_size),
+        lambda: _Gate(
+            max_tokens=max_tokens,
+            rules=limit_rules,
+            documents=documents,
+            budgets=budgets,
+            validate=validate,
+        ),
     ]
     if mask_errors:
         factories.append(LLPMaskErrors)
