@@ -1,6 +1,6 @@
 """B9: one company of 10,000 employees on PostgreSQL, its paged views at 10k and 100k enrollments.
 
-``python -m benchmarks.scale [--url postgres://postgres@127.0.0.1:5432] [--repeat 9]``
+``python -m benchmarks.scale [--url postgres://postgres@127.0.0.1:5432] [--repeat 9] [--scale 0.1]``
 
 Creates a scratch database, seeds it in SQL (``generate_series``: seconds, not
 minutes), then times each view in-process (the portal app over httpx's ASGI
@@ -67,7 +67,7 @@ class Figure:
     statements: int
 
 
-async def _seed_people(db: asyncpg.Connection) -> tuple[int, int]:
+async def _seed_people(db: asyncpg.Connection, employees: int) -> tuple[int, int]:
     company = await db.fetchval(
         "INSERT INTO company (name, created_at) VALUES ('B9 Corporation', now()) RETURNING id"
     )
@@ -83,7 +83,7 @@ async def _seed_people(db: asyncpg.Connection) -> tuple[int, int]:
         "created_at) SELECT 'person' || g || '@b9.example', 'Person ' || g, '', 'EMPLOYEE', "
         "'LEARNER', $1, now() - (g || ' minutes')::interval FROM generate_series(1, $2) g",
         company,
-        EMPLOYEES,
+        employees,
     )
     for n in range(COURSES):
         course = await db.fetchval(
@@ -181,7 +181,9 @@ async def _measure(
     return {name: await _time(call, counter, repeat) for name, call in views.items()}
 
 
-async def run(base_url: str, repeat: int) -> int:
+async def run(base_url: str, repeat: int, scale: float = 1.0) -> int:
+    employees = max(100, round(EMPLOYEES * scale))
+    certificates = max(20, round(CERTIFICATES * scale))
     name = f"llp_b9_{secrets.token_hex(4)}"
     server = await asyncpg.connect(f"{base_url}/test")
     await server.execute(f'CREATE DATABASE "{name}"')
@@ -191,10 +193,10 @@ async def run(base_url: str, repeat: int) -> int:
         db = await asyncpg.connect(url)
         try:
             started = time.perf_counter()
-            company, admin_id = await _seed_people(db)
+            company, admin_id = await _seed_people(db, employees)
             await _enroll(db, company, admin_id, range(0, 1))
             await db.execute("ANALYZE")
-            print(f"seeded 10k enrollments in {time.perf_counter() - started:.1f} s")
+            print(f"seeded {employees:,} enrollments in {time.perf_counter() - started:.1f} s")
             settings = Settings(mode="dev", database_url=url, secret_key="b9-" * 20).replace(
                 queue_workers=0
             )
@@ -218,9 +220,10 @@ async def run(base_url: str, repeat: int) -> int:
                     small = await _measure(client, api.token, counter, repeat)
                     started = time.perf_counter()
                     await _enroll(db, company, admin_id, range(1, 1 + PER_EMPLOYEE_LATER))
-                    await _complete_some(db, CERTIFICATES)
+                    await _complete_some(db, certificates)
                     await db.execute("ANALYZE")
-                    print(f"seeded 90k more in {time.perf_counter() - started:.1f} s")
+                    more = employees * PER_EMPLOYEE_LATER
+                    print(f"seeded {more:,} more in {time.perf_counter() - started:.1f} s")
                     large = await _measure(client, api.token, counter, repeat)
             finally:
                 await Tortoise.close_connections()
@@ -229,8 +232,9 @@ async def run(base_url: str, repeat: int) -> int:
     finally:
         await server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await server.close()
-    print(f"\nB9 ({repeat} requests each, median ms; statements per request)")
-    print(f"{'view':28} {'10k ms':>8} {'100k ms':>8} {'ratio':>6} {'q 10k':>6} {'q 100k':>7}")
+    size = f"{employees:,} employees, {employees:,} then {employees * 10:,} enrollments"
+    print(f"\nB9 ({size}; {repeat} requests each, median ms; statements per request)")
+    print(f"{'view':28} {'1x ms':>8} {'10x ms':>8} {'ratio':>6} {'q 1x':>6} {'q 10x':>7}")
     failed = 0
     for view, before in small.items():
         after = large[view]
@@ -250,8 +254,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="0.1: a 1,000-employee company (a quick run)"
+    )
     args = parser.parse_args()
-    raise SystemExit(asyncio.run(run(args.url.rstrip("/"), args.repeat)))
+    raise SystemExit(asyncio.run(run(args.url.rstrip("/"), args.repeat, args.scale)))
 
 
 if __name__ == "__main__":
