@@ -25,6 +25,7 @@ rather than NULL because aerich cannot make a column nullable on SQLite.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import dataclasses
@@ -94,19 +95,22 @@ async def prepare_certificate(
     The company name and logo are printed only for ASSIGNED enrollments: an
     individual's certificate belongs to them, not to a former employer.
     """
-    if learner is None or learner.id != enrollment.learner_id:
-        learner = await User.get_or_none(id=enrollment.learner_id)
-    course = await Course.get_or_none(id=enrollment.course_id).only("id", "title", "credit_hours")
+    company_id = None
+    if enrollment.source == EnrollmentSource.ASSIGNED and enrollment.company_id is not None:
+        company_id = enrollment.company_id
+    # Independent reads, sent together: their round trips overlap (B6). A company that
+    # is gone has no template either, so values_for then gives the platform's.
+    found_learner, course, company, values = await asyncio.gather(
+        _learner(enrollment, learner),
+        Course.get_or_none(id=enrollment.course_id).only("id", "title", "credit_hours"),
+        _company(company_id),
+        templates.values_for(company_id),
+    )
+    learner = found_learner
     if learner is None or course is None:
         # Removed by a request that raced this completion: there is nothing to issue.
         raise NotFound("Enrollment")
-    company = None
-    if enrollment.source == EnrollmentSource.ASSIGNED and enrollment.company_id is not None:
-        company = await Company.get_or_none(id=enrollment.company_id)
-    company_id = company.id if company else None
-    values = dataclasses.replace(
-        await templates.values_for(company_id), credit_hours=course.credit_hours
-    )
+    values = dataclasses.replace(values, credit_hours=course.credit_hours)
     code = new_verification_code()
     snapshot = CertificateSnapshot(
         learner_name=learner.name,
@@ -122,6 +126,16 @@ async def prepare_certificate(
     return PreparedCertificate(
         enrollment_id=enrollment.id, learner_email=learner.email, snapshot=snapshot
     )
+
+
+async def _learner(enrollment: Enrollment, held: User | None) -> User | None:
+    if held is not None and held.id == enrollment.learner_id:
+        return held
+    return await User.get_or_none(id=enrollment.learner_id)
+
+
+async def _company(company_id: int | None) -> Company | None:
+    return None if company_id is None else await Company.get_or_none(id=company_id)
 
 
 async def issue_certificate(
