@@ -21,7 +21,10 @@ REPO = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get(
     "LLP_BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
-PG_DATABASE = "llp_bench"
+# Another checkout's harness on the same PostgreSQL drops llp_bench: give yours another name.
+PG_DATABASE = os.environ.get("LLP_BENCH_PG_DATABASE", "llp_bench")
+if not PG_DATABASE.replace("_", "").isalnum():
+    raise SystemExit(f"LLP_BENCH_PG_DATABASE must be letters, digits and _: {PG_DATABASE!r}")
 
 
 def pg_url() -> str:
