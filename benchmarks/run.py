@@ -46,6 +46,13 @@ from benchmarks.seed import Manifest
 from llp_gql.schema.ids import decode_id
 
 SCENARIOS = ("B1", "B1+", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B11")
+# The targets of BENCHMARKS.md (shared/), in one place: ratio floors, B6's ceiling, B5 and B7.
+RATIO_TARGETS = {"B1": 0.70, "B1+": 0.50, "B2": 0.80, "B3": 0.50, "B8": 1.0, "B11": 0.8}
+B5_MAX_MS = 5.0
+B6_MAX_RATIO = 1.2
+B7_MAX_TOTAL_S = 5.0
+B7_MAX_TTFB_MS = 100.0
+B7_MAX_GROWTH_MIB = 50.0
 SERVER_CORE = 0
 LOAD_CORE = 1
 MARK = "BENCH_JSON "
@@ -61,12 +68,13 @@ class Config:
     b6_warmup: int
     b8_pairs: int
     renders: int
+    export_certificates: int  # B7: BENCHMARKS.md's 10,000; quick mode a tenth (and says so)
 
     @classmethod
     def for_mode(cls, quick: bool) -> Config:
         if quick:
-            return cls(3, 2, 1, 8, 15, 3, 2, 20)
-        return cls(5, 5, 2, 8, 40, 4, 3, 50)
+            return cls(3, 2, 1, 8, 15, 3, 2, 20, 1_000)
+        return cls(5, 5, 2, 8, 40, 4, 3, 50, 10_000)
 
 
 @dataclass
@@ -177,6 +185,8 @@ def side_by_side(
 
 
 def _ratio_row(rid: str, db: str, scenario: str, target: float, result: dict[str, Any]) -> Row:
+    """A ratio row: met when the median of the pair ratios reaches ``target``, every answer
+    was good and (where checked) both sides answered the same JSON."""
     ratio = result["ratio"]
     bad = result["bad_answers"]
     figure = f"{ratio:.3f} ({result['spread']})"
@@ -184,7 +194,14 @@ def _ratio_row(rid: str, db: str, scenario: str, target: float, result: dict[str
     figure += f"; {rps[0]:.0f} vs {rps[1]:.0f} req/s"
     if bad:
         figure += f"; {bad} bad answers"
-    return Row(rid, db, scenario, figure, f">= {target:.2f}", ratio >= target and not bad, result)
+    same = result.get("same_json", True)
+    if not same:
+        figure += "; JSON differs"
+    ratios = result.get("ratios") or [ratio]
+    if min(ratios) < target <= max(ratios):
+        figure += "; spread crosses the target"
+    met = ratio >= target and not bad and bool(same)
+    return Row(rid, db, scenario, figure, f">= {target:.2f}", met, result)
 
 
 # ------------------------------------------------------------------ parity
@@ -268,6 +285,8 @@ class Bench:
                 str(self.config.b6_enrollments + self.config.b6_warmup),
                 "--heartbeat-learners",
                 str(self.config.connections),
+                "--export-certificates",
+                str(self.config.export_certificates),
             ],
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
@@ -374,7 +393,7 @@ class Bench:
             if lessons
             else "dashboard, 10 enrollments x 10 lessons, GraphQL / baseline"
         )
-        self.rows.append(_ratio_row(rid, self.db, scenario, 0.5, result))
+        self.rows.append(_ratio_row(rid, self.db, scenario, RATIO_TARGETS[rid], result))
 
     def b1_lessons(self, server: Server) -> None:
         self.b1(server, lessons=True)
@@ -410,7 +429,9 @@ class Bench:
         result["accepted_per_request"] = {k: [round(x, 3) for x in v] for k, v in accepted.items()}
         result["same_json"] = self.checks.get("B2", False)
         fraction = min(min(v) for v in accepted.values())
-        row = _ratio_row("B2", self.db, "video heartbeat, GraphQL / baseline", 0.6, result)
+        row = _ratio_row(
+            "B2", self.db, "video heartbeat, GraphQL / baseline", RATIO_TARGETS["B2"], result
+        )
         row.figure += f"; {min(fraction, 1.0):.0%}+ reports stored"
         row.met = bool(row.met and fraction >= 0.99)
         self.rows.append(row)
@@ -428,7 +449,11 @@ class Bench:
         result["same_json"] = self.checks.get("B3", False)
         self.rows.append(
             _ratio_row(
-                "B3", self.db, "catalog, courses(first: 50), GraphQL / baseline", 0.4, result
+                "B3",
+                self.db,
+                "catalog, courses(first: 50), GraphQL / baseline",
+                RATIO_TARGETS["B3"],
+                result,
             )
         )
 
@@ -458,7 +483,7 @@ class Bench:
                 self.tool, server.url, make, self.config, arms=("html", "graphql")
             )
             scenario = f"learner app {name} (HTML) / the same data through GraphQL"
-            self.rows.append(_ratio_row("B11", self.db, scenario, 0.8, result))
+            self.rows.append(_ratio_row("B11", self.db, scenario, RATIO_TARGETS["B11"], result))
 
     def b6(self, server: Server) -> None:
         log(f"{self.db}: B6 last lesson vs earlier lesson")
@@ -502,8 +527,8 @@ class Bench:
                 self.db,
                 "completing the last lesson / an earlier one",
                 figure,
-                "<= 1.5",
-                ratio <= 1.5,
+                f"<= {B6_MAX_RATIO}",
+                ratio <= B6_MAX_RATIO,
                 details,
             )
         )
@@ -530,14 +555,31 @@ class Bench:
         figure = f"{total:.2f} s, TTFB {ttfb:.0f} ms, +{growth:.1f} MiB"
         if found is None:
             figure += " (in-process)"
-        met = total <= 3 and ttfb <= 300 and growth <= 50
+        count = self.manifest.export_certificates
+        # Over HTTP the ZIP is opened and its entries counted (the in-process fallback
+        # counts chunks, not entries).
+        exported = details.get("certificates", count) if found is not None else count
+        if exported != count:
+            figure += f"; {exported} of {count} certificates in the ZIP"
+        met = (
+            total <= B7_MAX_TOTAL_S
+            and ttfb <= B7_MAX_TTFB_MS
+            and growth <= B7_MAX_GROWTH_MIB
+            and exported == count
+        )
+        scenario = f"company ZIP export, {count:,} certificates"
+        if count < 10_000:
+            # The target is for 10,000: a smaller export meeting it says nothing of 10,000.
+            scenario += " (quick mode; the target is for 10,000)"
+            met = None if met else False
         self.rows.append(
             Row(
                 "B7",
                 self.db,
-                "company ZIP export, 1,000 certificates",
+                scenario,
                 figure,
-                "<= 3 s, <= 300 ms, <= 50 MiB",
+                f"<= {B7_MAX_TOTAL_S:.0f} s, <= {B7_MAX_TTFB_MS:.0f} ms, "
+                f"<= {B7_MAX_GROWTH_MIB:.0f} MiB (10,000)",
                 met,
                 details,
             )
@@ -730,7 +772,13 @@ def b5_row(config: Config) -> Row:
         f"{b5['latin_layout1']['median_ms']:.1f})"
     )
     return Row(
-        "B5", "-", "one certificate PDF, in-process", figure, "<= 5 ms median", worst <= 5, b5
+        "B5",
+        "-",
+        "one certificate PDF, in-process",
+        figure,
+        f"<= {B5_MAX_MS:.0f} ms median",
+        worst <= B5_MAX_MS,
+        b5,
     )
 
 
