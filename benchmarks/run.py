@@ -10,7 +10,10 @@ measurement. Writes ``latest.md`` and ``latest.json`` to ``--out``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import functools
+import importlib.metadata
 import json
 import os
 import platform
@@ -36,6 +39,7 @@ from benchmarks.infra import (
     Server,
     create_database,
     drop_database,
+    granian_version,
     postgres_available,
     proc_status,
     reset_peak,
@@ -73,8 +77,8 @@ class Config:
     @classmethod
     def for_mode(cls, quick: bool) -> Config:
         if quick:
-            return cls(3, 2, 1, 8, 15, 3, 2, 20, 1_000)
-        return cls(5, 5, 2, 8, 40, 4, 3, 50, 10_000)
+            return cls(3, 2, 1, 8, 15, 3, 3, 20, 1_000)
+        return cls(5, 5, 2, 8, 40, 4, 5, 50, 10_000)
 
 
 @dataclass
@@ -179,6 +183,48 @@ def side_by_side(
         "ratios": [round(r, 3) for r in ratios],
         f"{arms[0]}_rps_median": round(statistics.median(r[arms[0]]["rps"] for r in runs), 1),
         f"{arms[1]}_rps_median": round(statistics.median(r[arms[1]]["rps"] for r in runs), 1),
+        "bad_answers": bad,
+        "runs": runs,
+    }
+
+
+def round_robin(
+    tool: LoadTool,
+    arms: list[tuple[str, str]],
+    make: Callable[[str], Load],
+    config: Config,
+    rounds: int,
+) -> dict[str, Any]:
+    """Several servers in turn: a warm-up of each, then ``rounds`` rounds running every arm
+    once, in reverse order every other round (A B C D, D C B A, ...) so that a drift of the
+    machine does not favour one position. ``pair_ratios`` turns two arms into a ratio row."""
+    for name, url in arms:
+        tool.run(url, make(name), seconds=config.warmup, connections=config.connections)
+    runs: list[dict[str, Any]] = []
+    for index in range(rounds):
+        order = arms if index % 2 == 0 else arms[::-1]
+        runs.append(
+            {
+                name: tool.run(
+                    url, make(name), seconds=config.seconds, connections=config.connections
+                ).to_json()
+                for name, url in order
+            }
+        )
+    return {"arms": [name for name, _ in arms], "runs": runs}
+
+
+def pair_ratios(result: dict[str, Any], a: str, b: str) -> dict[str, Any]:
+    """Arm ``a`` over arm ``b``, one ratio per round (both ran in it): ``side_by_side``'s shape."""
+    runs = [{a: run[a], b: run[b]} for run in result["runs"]]
+    ratios = [r[a]["rps"] / r[b]["rps"] if r[b]["rps"] else 0.0 for r in runs]
+    bad = sum(r[arm]["bad"] + r[arm]["socket_errors"] for r in runs for arm in (a, b))
+    return {
+        "ratio": round(statistics.median(ratios), 3),
+        "spread": _spread(ratios),
+        "ratios": [round(r, 3) for r in ratios],
+        f"{a}_rps_median": round(statistics.median(r[a]["rps"] for r in runs), 1),
+        f"{b}_rps_median": round(statistics.median(r[b]["rps"] for r in runs), 1),
         "bad_answers": bad,
         "runs": runs,
     }
@@ -586,48 +632,72 @@ class Bench:
         )
 
     def b8(self) -> None:
-        log(f"{self.db}: B8 --workers 2 vs --workers 1 (B2 heartbeat)")
+        """B2's heartbeat against four servers of ``llp_portal.asgi:app``, none pinned (two
+        workers need both cores, shared with wrk and PostgreSQL): uvicorn with the Nagle fix
+        and granian, each with 2 and 1 workers, in rounds (order reversed every other round).
+        """
+        log(f"{self.db}: B8 uvicorn and granian, --workers 2 and 1 (B2 heartbeat)")
+        from benchmarks.uvicorn_nodelay import uvicorn_binds_tcp
+
         m = self.manifest
         document = json.dumps(queries.HEARTBEAT)
-        # Not pinned: two workers need both cores (shared with wrk and PostgreSQL).
-        one = Server("llp_portal.asgi:app", self.url, self.secret, core=None, workers=1)
-        try:
-            two = Server("llp_portal.asgi:app", self.url, self.secret, core=None, workers=2)
-            try:
-
-                def make(_arm: str) -> Load:
-                    return HeartbeatLoad(
-                        "/graphql", "graphql", document, tuple(m.heartbeats), self.next_second()
-                    )
-
-                result = side_by_side(
-                    self.tool,
-                    two.url,
-                    make,
-                    self.config,
-                    arms=("workers2", "workers1"),
-                    urls=(two.url, one.url),
-                    pairs=self.config.b8_pairs,
-                )
-            finally:
-                two.stop()
-        finally:
-            one.stop()
-        figure = f"{result['ratio']:.3f} ({result['spread']}); "
-        figure += (
-            f"{result['workers2_rps_median']:.0f} vs {result['workers1_rps_median']:.0f} req/s"
-        )
-        self.rows.append(
-            Row(
-                "B8",
-                self.db,
-                "B2 heartbeat, --workers 2 / --workers 1",
-                figure,
-                "report it",
-                None,
-                result,
+        granian = granian_version()
+        kinds = [("uvicorn", "uvicorn-nodelay")]
+        if granian:
+            kinds.append(("granian", "granian"))
+        else:
+            self.notes.append(
+                "B8: granian is not installed (pip install -e '.[bench]'): uvicorn only."
             )
+        arms: list[tuple[str, str]] = []
+        with contextlib.ExitStack() as stack:
+            for name, kind in kinds:
+                for workers in (2, 1):
+                    server = Server(
+                        "llp_portal.asgi:app",
+                        self.url,
+                        self.secret,
+                        core=None,
+                        workers=workers,
+                        kind=kind,
+                        log=self.workdir / f"server-b8-{name}{workers}.log",
+                    )
+                    stack.callback(server.stop)
+                    arms.append((f"{name}{workers}", server.url))
+
+            def make(_arm: str) -> Load:
+                return HeartbeatLoad(
+                    "/graphql", "graphql", document, tuple(m.heartbeats), self.next_second()
+                )
+
+            result = round_robin(self.tool, arms, make, self.config, self.config.b8_pairs)
+        result["uvicorn"] = importlib.metadata.version("uvicorn")
+        result["uvicorn_binds_ipproto_tcp"] = uvicorn_binds_tcp()
+        result["granian"] = granian
+        how = (
+            "uvicorn via benchmarks.uvicorn_nodelay (uvicorn "
+            f"{result['uvicorn']} binds IPPROTO_TCP itself: {result['uvicorn_binds_ipproto_tcp']})"
         )
+        comparisons: list[tuple[str, str, str, float | None]] = [
+            ("uvicorn2", "uvicorn1", "uvicorn --workers 2 / --workers 1", RATIO_TARGETS["B8"])
+        ]
+        if granian:
+            comparisons += [
+                ("granian2", "granian1", "granian --workers 2 / --workers 1", RATIO_TARGETS["B8"]),
+                ("granian2", "uvicorn2", "granian / uvicorn at 2 workers", None),
+            ]
+        for a, b, label, target in comparisons:
+            pair = pair_ratios(result, a, b)
+            pair["how"] = how
+            scenario = f"B2 heartbeat, {label}, PostgreSQL"
+            if target is None:
+                row = _ratio_row("B8", self.db, scenario, 0.0, pair)
+                row.target, row.met = "report it", None
+                if pair["bad_answers"]:
+                    row.met = False
+            else:
+                row = _ratio_row("B8", self.db, scenario, target, pair)
+            self.rows.append(row)
 
     def attempt(self, rid: str, scenario: Callable[[], None]) -> None:
         """Run one scenario; a failure becomes a row saying so, and the run goes on."""
@@ -816,10 +886,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", default=",".join(SCENARIOS), help="comma-separated ids, e.g. B1,B3 (default all)"
     )
+    parser.add_argument(
+        "--export-certificates",
+        type=int,
+        help="B7's certificates (default 10,000; 1,000 with --quick)",
+    )
     args = parser.parse_args(argv)
     only = {x.strip().upper() for x in args.only.split(",") if x.strip()}
 
     config = Config.for_mode(args.quick)
+    if args.export_certificates:
+        config = dataclasses.replace(config, export_certificates=args.export_certificates)
     started = time.perf_counter()
     if (os.cpu_count() or 1) > LOAD_CORE and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {LOAD_CORE})  # the harness is a client too (B6, B7)
