@@ -879,7 +879,7 @@ def markdown(rows: list[Row], meta: dict[str, Any], notes: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter runs (< 3 min)")
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter runs (< 4 min)")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     parser.add_argument("--python-load", action="store_true", help="use pyload instead of wrk")
@@ -893,6 +893,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     only = {x.strip().upper() for x in args.only.split(",") if x.strip()}
+    if unknown := sorted(only - set(SCENARIOS)):
+        parser.error(f"--only: unknown ids {', '.join(unknown)} (ids: {', '.join(SCENARIOS)})")
 
     config = Config.for_mode(args.quick)
     if args.export_certificates:
