@@ -148,8 +148,11 @@ class Server:
         extra_env: dict[str, str] | None = None,
         log: Path | None = None,
         repo: Path = REPO,
+        wait: bool = True,
     ) -> None:
-        """``repo``: the checkout to import the app from (another one for before/after runs)."""
+        """``repo``: the checkout to import the app from (another one for before/after runs);
+        ``wait=False``: return at once, call ``wait_ready`` later (servers starting together).
+        """
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -192,13 +195,14 @@ class Server:
             stderr=self._log,
             start_new_session=True,
         )
-        self._wait_ready()
+        if wait:
+            self.wait_ready()
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
-    def _wait_ready(self, timeout: float = 60.0) -> None:
+    def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

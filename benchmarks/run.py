@@ -77,7 +77,7 @@ class Config:
     @classmethod
     def for_mode(cls, quick: bool) -> Config:
         if quick:
-            return cls(3, 2, 1, 8, 15, 3, 3, 20, 1_000)
+            return cls(3, 2, 1, 8, 15, 3, 2, 20, 1_000)
         return cls(5, 5, 2, 8, 40, 4, 5, 50, 10_000)
 
 
@@ -650,6 +650,7 @@ class Bench:
                 "B8: granian is not installed (pip install -e '.[bench]'): uvicorn only."
             )
         arms: list[tuple[str, str]] = []
+        servers: list[Server] = []
         with contextlib.ExitStack() as stack:
             for name, kind in kinds:
                 for workers in (2, 1):
@@ -661,9 +662,13 @@ class Bench:
                         workers=workers,
                         kind=kind,
                         log=self.workdir / f"server-b8-{name}{workers}.log",
+                        wait=False,  # the four start together
                     )
                     stack.callback(server.stop)
+                    servers.append(server)
                     arms.append((f"{name}{workers}", server.url))
+            for server in servers:
+                server.wait_ready()
 
             def make(_arm: str) -> Load:
                 return HeartbeatLoad(
@@ -879,7 +884,9 @@ def markdown(rows: list[Row], meta: dict[str, Any], notes: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter runs (< 4 min)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer, shorter runs (~4 min for both databases)"
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     parser.add_argument("--python-load", action="store_true", help="use pyload instead of wrk")
