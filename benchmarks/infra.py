@@ -21,7 +21,10 @@ REPO = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get(
     "LLP_BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
-PG_DATABASE = "llp_bench"
+# Another checkout's harness on the same PostgreSQL drops llp_bench: give yours another name.
+PG_DATABASE = os.environ.get("LLP_BENCH_PG_DATABASE", "llp_bench")
+if not PG_DATABASE.replace("_", "").isalnum():
+    raise SystemExit(f"LLP_BENCH_PG_DATABASE must be letters, digits and _: {PG_DATABASE!r}")
 
 
 def pg_url() -> str:
@@ -111,8 +114,27 @@ def reset_peak(pid: int | str) -> bool:
     return True
 
 
+SERVER_KINDS = ("uvicorn", "uvicorn-nodelay", "granian")
+
+
+def granian_version() -> str | None:
+    """The installed granian's version (the ``bench`` extra), or None."""
+    try:
+        from importlib.metadata import version
+
+        return version("granian")
+    except Exception:
+        return None
+
+
 class Server:
-    """uvicorn in a subprocess, as users run it, with settings from the environment."""
+    """An ASGI server in a subprocess, as users run it, with settings from the environment.
+
+    ``kind``: ``uvicorn`` (its command line, as ``llp-gql serve`` runs it),
+    ``uvicorn-nodelay`` (the same through ``benchmarks.uvicorn_nodelay``: the listening
+    socket of ``--workers N`` made as ``IPPROTO_TCP``, Kludex/uvicorn#3149) or ``granian``
+    (``granian --interface asgi``; the ``bench`` extra installs it).
+    """
 
     def __init__(
         self,
@@ -122,11 +144,15 @@ class Server:
         *,
         core: int | None,
         workers: int = 1,
+        kind: str = "uvicorn",
         extra_env: dict[str, str] | None = None,
         log: Path | None = None,
         repo: Path = REPO,
+        wait: bool = True,
     ) -> None:
-        """``repo``: the checkout to import the app from (another one for before/after runs)."""
+        """``repo``: the checkout to import the app from (another one for before/after runs);
+        ``wait=False``: return at once, call ``wait_ready`` later (servers starting together).
+        """
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -141,10 +167,23 @@ class Server:
             "PYTHONPATH": str(repo),
             **(extra_env or {}),
         }
-        argv = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1"]
-        argv += ["--port", str(self.port), "--no-access-log", "--log-level", "warning"]
-        if workers > 1:
-            argv += ["--workers", str(workers)]
+        if kind not in SERVER_KINDS:
+            raise ValueError(f"unknown server kind {kind!r}")
+        self.kind = kind
+        self.workers = workers
+        if kind == "granian":
+            argv = [sys.executable, "-m", "granian", "--interface", "asgi"]
+            argv += ["--host", "127.0.0.1", "--port", str(self.port)]
+            argv += ["--workers", str(workers), "--no-ws", "--log-level", "warning"]
+            argv += ["--no-access-log", app]
+        else:
+            module = "uvicorn" if kind == "uvicorn" else "benchmarks.uvicorn_nodelay"
+            argv = [sys.executable, "-m", module, app, "--host", "127.0.0.1"]
+            argv += ["--port", str(self.port), "--no-access-log", "--log-level", "warning"]
+            # As llp-gql serve runs it: the app reads forwarded headers itself.
+            argv += ["--no-proxy-headers"]
+            if workers > 1:
+                argv += ["--workers", str(workers)]
         self._log: IO[bytes] | int = (
             open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed in stop()
         )
@@ -156,13 +195,14 @@ class Server:
             stderr=self._log,
             start_new_session=True,
         )
-        self._wait_ready()
+        if wait:
+            self.wait_ready()
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
-    def _wait_ready(self, timeout: float = 60.0) -> None:
+    def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -178,7 +218,7 @@ class Server:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            # Its own session: the signal reaches uvicorn and its worker processes only.
+            # Its own session: the signal reaches the server and its worker processes only.
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)

@@ -10,7 +10,10 @@ measurement. Writes ``latest.md`` and ``latest.json`` to ``--out``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import functools
+import importlib.metadata
 import json
 import os
 import platform
@@ -36,6 +39,7 @@ from benchmarks.infra import (
     Server,
     create_database,
     drop_database,
+    granian_version,
     postgres_available,
     proc_status,
     reset_peak,
@@ -46,6 +50,13 @@ from benchmarks.seed import Manifest
 from llp_gql.schema.ids import decode_id
 
 SCENARIOS = ("B1", "B1+", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B11")
+# The targets of BENCHMARKS.md (shared/), in one place: ratio floors, B6's ceiling, B5 and B7.
+RATIO_TARGETS = {"B1": 0.70, "B1+": 0.50, "B2": 0.80, "B3": 0.50, "B8": 1.0, "B11": 0.8}
+B5_MAX_MS = 5.0
+B6_MAX_RATIO = 1.2
+B7_MAX_TOTAL_S = 5.0
+B7_MAX_TTFB_MS = 100.0
+B7_MAX_GROWTH_MIB = 50.0
 SERVER_CORE = 0
 LOAD_CORE = 1
 MARK = "BENCH_JSON "
@@ -61,12 +72,13 @@ class Config:
     b6_warmup: int
     b8_pairs: int
     renders: int
+    export_certificates: int  # B7: BENCHMARKS.md's 10,000; quick mode a tenth (and says so)
 
     @classmethod
     def for_mode(cls, quick: bool) -> Config:
         if quick:
-            return cls(3, 2, 1, 8, 15, 3, 2, 20)
-        return cls(5, 5, 2, 8, 40, 4, 3, 50)
+            return cls(3, 2, 1, 8, 15, 3, 2, 20, 1_000)
+        return cls(5, 5, 2, 8, 40, 4, 5, 50, 10_000)
 
 
 @dataclass
@@ -176,7 +188,51 @@ def side_by_side(
     }
 
 
+def round_robin(
+    tool: LoadTool,
+    arms: list[tuple[str, str]],
+    make: Callable[[str], Load],
+    config: Config,
+    rounds: int,
+) -> dict[str, Any]:
+    """Several servers in turn: a warm-up of each, then ``rounds`` rounds running every arm
+    once, in reverse order every other round (A B C D, D C B A, ...) so that a drift of the
+    machine does not favour one position. ``pair_ratios`` turns two arms into a ratio row."""
+    for name, url in arms:
+        tool.run(url, make(name), seconds=config.warmup, connections=config.connections)
+    runs: list[dict[str, Any]] = []
+    for index in range(rounds):
+        order = arms if index % 2 == 0 else arms[::-1]
+        runs.append(
+            {
+                name: tool.run(
+                    url, make(name), seconds=config.seconds, connections=config.connections
+                ).to_json()
+                for name, url in order
+            }
+        )
+    return {"arms": [name for name, _ in arms], "runs": runs}
+
+
+def pair_ratios(result: dict[str, Any], a: str, b: str) -> dict[str, Any]:
+    """Arm ``a`` over arm ``b``, one ratio per round (both ran in it): ``side_by_side``'s shape."""
+    runs = [{a: run[a], b: run[b]} for run in result["runs"]]
+    ratios = [r[a]["rps"] / r[b]["rps"] if r[b]["rps"] else 0.0 for r in runs]
+    bad = sum(r[arm]["bad"] + r[arm]["socket_errors"] for r in runs for arm in (a, b))
+    return {
+        "ratio": round(statistics.median(ratios), 3),
+        "spread": _spread(ratios),
+        "ratios": [round(r, 3) for r in ratios],
+        f"{a}_rps_median": round(statistics.median(r[a]["rps"] for r in runs), 1),
+        f"{b}_rps_median": round(statistics.median(r[b]["rps"] for r in runs), 1),
+        "bad_answers": bad,
+        "runs": runs,
+    }
+
+
 def _ratio_row(rid: str, db: str, scenario: str, target: float, result: dict[str, Any]) -> Row:
+    """A ratio row: met when the median of the pair ratios reaches ``target``, every answer
+    was good and (where checked) both sides answered the same JSON."""
     ratio = result["ratio"]
     bad = result["bad_answers"]
     figure = f"{ratio:.3f} ({result['spread']})"
@@ -184,7 +240,14 @@ def _ratio_row(rid: str, db: str, scenario: str, target: float, result: dict[str
     figure += f"; {rps[0]:.0f} vs {rps[1]:.0f} req/s"
     if bad:
         figure += f"; {bad} bad answers"
-    return Row(rid, db, scenario, figure, f">= {target:.2f}", ratio >= target and not bad, result)
+    same = result.get("same_json", True)
+    if not same:
+        figure += "; JSON differs"
+    ratios = result.get("ratios") or [ratio]
+    if min(ratios) < target <= max(ratios):
+        figure += "; spread crosses the target"
+    met = ratio >= target and not bad and bool(same)
+    return Row(rid, db, scenario, figure, f">= {target:.2f}", met, result)
 
 
 # ------------------------------------------------------------------ parity
@@ -268,6 +331,8 @@ class Bench:
                 str(self.config.b6_enrollments + self.config.b6_warmup),
                 "--heartbeat-learners",
                 str(self.config.connections),
+                "--export-certificates",
+                str(self.config.export_certificates),
             ],
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
@@ -374,7 +439,7 @@ class Bench:
             if lessons
             else "dashboard, 10 enrollments x 10 lessons, GraphQL / baseline"
         )
-        self.rows.append(_ratio_row(rid, self.db, scenario, 0.5, result))
+        self.rows.append(_ratio_row(rid, self.db, scenario, RATIO_TARGETS[rid], result))
 
     def b1_lessons(self, server: Server) -> None:
         self.b1(server, lessons=True)
@@ -410,7 +475,9 @@ class Bench:
         result["accepted_per_request"] = {k: [round(x, 3) for x in v] for k, v in accepted.items()}
         result["same_json"] = self.checks.get("B2", False)
         fraction = min(min(v) for v in accepted.values())
-        row = _ratio_row("B2", self.db, "video heartbeat, GraphQL / baseline", 0.6, result)
+        row = _ratio_row(
+            "B2", self.db, "video heartbeat, GraphQL / baseline", RATIO_TARGETS["B2"], result
+        )
         row.figure += f"; {min(fraction, 1.0):.0%}+ reports stored"
         row.met = bool(row.met and fraction >= 0.99)
         self.rows.append(row)
@@ -428,7 +495,11 @@ class Bench:
         result["same_json"] = self.checks.get("B3", False)
         self.rows.append(
             _ratio_row(
-                "B3", self.db, "catalog, courses(first: 50), GraphQL / baseline", 0.4, result
+                "B3",
+                self.db,
+                "catalog, courses(first: 50), GraphQL / baseline",
+                RATIO_TARGETS["B3"],
+                result,
             )
         )
 
@@ -458,7 +529,7 @@ class Bench:
                 self.tool, server.url, make, self.config, arms=("html", "graphql")
             )
             scenario = f"learner app {name} (HTML) / the same data through GraphQL"
-            self.rows.append(_ratio_row("B11", self.db, scenario, 0.8, result))
+            self.rows.append(_ratio_row("B11", self.db, scenario, RATIO_TARGETS["B11"], result))
 
     def b6(self, server: Server) -> None:
         log(f"{self.db}: B6 last lesson vs earlier lesson")
@@ -502,8 +573,8 @@ class Bench:
                 self.db,
                 "completing the last lesson / an earlier one",
                 figure,
-                "<= 1.5",
-                ratio <= 1.5,
+                f"<= {B6_MAX_RATIO}",
+                ratio <= B6_MAX_RATIO,
                 details,
             )
         )
@@ -530,62 +601,108 @@ class Bench:
         figure = f"{total:.2f} s, TTFB {ttfb:.0f} ms, +{growth:.1f} MiB"
         if found is None:
             figure += " (in-process)"
-        met = total <= 3 and ttfb <= 300 and growth <= 50
+        count = self.manifest.export_certificates
+        # Over HTTP the ZIP is opened and its entries counted (the in-process fallback
+        # counts chunks, not entries).
+        exported = details.get("certificates", count) if found is not None else count
+        if exported != count:
+            figure += f"; {exported} of {count} certificates in the ZIP"
+        met = (
+            total <= B7_MAX_TOTAL_S
+            and ttfb <= B7_MAX_TTFB_MS
+            and growth <= B7_MAX_GROWTH_MIB
+            and exported == count
+        )
+        scenario = f"company ZIP export, {count:,} certificates"
+        if count < 10_000:
+            # The target is for 10,000: a smaller export meeting it says nothing of 10,000.
+            scenario += " (quick mode; the target is for 10,000)"
+            met = None if met else False
         self.rows.append(
             Row(
                 "B7",
                 self.db,
-                "company ZIP export, 1,000 certificates",
+                scenario,
                 figure,
-                "<= 3 s, <= 300 ms, <= 50 MiB",
+                f"<= {B7_MAX_TOTAL_S:.0f} s, <= {B7_MAX_TTFB_MS:.0f} ms, "
+                f"<= {B7_MAX_GROWTH_MIB:.0f} MiB (10,000)",
                 met,
                 details,
             )
         )
 
     def b8(self) -> None:
-        log(f"{self.db}: B8 --workers 2 vs --workers 1 (B2 heartbeat)")
+        """B2's heartbeat against four servers of ``llp_portal.asgi:app``, none pinned (two
+        workers need both cores, shared with wrk and PostgreSQL): uvicorn with the Nagle fix
+        and granian, each with 2 and 1 workers, in rounds (order reversed every other round).
+        """
+        log(f"{self.db}: B8 uvicorn and granian, --workers 2 and 1 (B2 heartbeat)")
+        from benchmarks.uvicorn_nodelay import uvicorn_binds_tcp
+
         m = self.manifest
         document = json.dumps(queries.HEARTBEAT)
-        # Not pinned: two workers need both cores (shared with wrk and PostgreSQL).
-        one = Server("llp_portal.asgi:app", self.url, self.secret, core=None, workers=1)
-        try:
-            two = Server("llp_portal.asgi:app", self.url, self.secret, core=None, workers=2)
-            try:
-
-                def make(_arm: str) -> Load:
-                    return HeartbeatLoad(
-                        "/graphql", "graphql", document, tuple(m.heartbeats), self.next_second()
-                    )
-
-                result = side_by_side(
-                    self.tool,
-                    two.url,
-                    make,
-                    self.config,
-                    arms=("workers2", "workers1"),
-                    urls=(two.url, one.url),
-                    pairs=self.config.b8_pairs,
-                )
-            finally:
-                two.stop()
-        finally:
-            one.stop()
-        figure = f"{result['ratio']:.3f} ({result['spread']}); "
-        figure += (
-            f"{result['workers2_rps_median']:.0f} vs {result['workers1_rps_median']:.0f} req/s"
-        )
-        self.rows.append(
-            Row(
-                "B8",
-                self.db,
-                "B2 heartbeat, --workers 2 / --workers 1",
-                figure,
-                "report it",
-                None,
-                result,
+        granian = granian_version()
+        kinds = [("uvicorn", "uvicorn-nodelay")]
+        if granian:
+            kinds.append(("granian", "granian"))
+        else:
+            self.notes.append(
+                "B8: granian is not installed (pip install -e '.[bench]'): uvicorn only."
             )
+        arms: list[tuple[str, str]] = []
+        servers: list[Server] = []
+        with contextlib.ExitStack() as stack:
+            for name, kind in kinds:
+                for workers in (2, 1):
+                    server = Server(
+                        "llp_portal.asgi:app",
+                        self.url,
+                        self.secret,
+                        core=None,
+                        workers=workers,
+                        kind=kind,
+                        log=self.workdir / f"server-b8-{name}{workers}.log",
+                        wait=False,  # the four start together
+                    )
+                    stack.callback(server.stop)
+                    servers.append(server)
+                    arms.append((f"{name}{workers}", server.url))
+            for server in servers:
+                server.wait_ready()
+
+            def make(_arm: str) -> Load:
+                return HeartbeatLoad(
+                    "/graphql", "graphql", document, tuple(m.heartbeats), self.next_second()
+                )
+
+            result = round_robin(self.tool, arms, make, self.config, self.config.b8_pairs)
+        result["uvicorn"] = importlib.metadata.version("uvicorn")
+        result["uvicorn_binds_ipproto_tcp"] = uvicorn_binds_tcp()
+        result["granian"] = granian
+        how = (
+            "uvicorn via benchmarks.uvicorn_nodelay (uvicorn "
+            f"{result['uvicorn']} binds IPPROTO_TCP itself: {result['uvicorn_binds_ipproto_tcp']})"
         )
+        comparisons: list[tuple[str, str, str, float | None]] = [
+            ("uvicorn2", "uvicorn1", "uvicorn --workers 2 / --workers 1", RATIO_TARGETS["B8"])
+        ]
+        if granian:
+            comparisons += [
+                ("granian2", "granian1", "granian --workers 2 / --workers 1", RATIO_TARGETS["B8"]),
+                ("granian2", "uvicorn2", "granian / uvicorn at 2 workers", None),
+            ]
+        for a, b, label, target in comparisons:
+            pair = pair_ratios(result, a, b)
+            pair["how"] = how
+            scenario = f"B2 heartbeat, {label}, PostgreSQL"
+            if target is None:
+                row = _ratio_row("B8", self.db, scenario, 0.0, pair)
+                row.target, row.met = "report it", None
+                if pair["bad_answers"]:
+                    row.met = False
+            else:
+                row = _ratio_row("B8", self.db, scenario, target, pair)
+            self.rows.append(row)
 
     def attempt(self, rid: str, scenario: Callable[[], None]) -> None:
         """Run one scenario; a failure becomes a row saying so, and the run goes on."""
@@ -730,7 +847,13 @@ def b5_row(config: Config) -> Row:
         f"{b5['latin_layout1']['median_ms']:.1f})"
     )
     return Row(
-        "B5", "-", "one certificate PDF, in-process", figure, "<= 5 ms median", worst <= 5, b5
+        "B5",
+        "-",
+        "one certificate PDF, in-process",
+        figure,
+        f"<= {B5_MAX_MS:.0f} ms median",
+        worst <= B5_MAX_MS,
+        b5,
     )
 
 
@@ -761,17 +884,28 @@ def markdown(rows: list[Row], meta: dict[str, Any], notes: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter runs (< 3 min)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer, shorter runs (~4 min for both databases)"
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     parser.add_argument("--python-load", action="store_true", help="use pyload instead of wrk")
     parser.add_argument(
         "--only", default=",".join(SCENARIOS), help="comma-separated ids, e.g. B1,B3 (default all)"
     )
+    parser.add_argument(
+        "--export-certificates",
+        type=int,
+        help="B7's certificates (default 10,000; 1,000 with --quick)",
+    )
     args = parser.parse_args(argv)
     only = {x.strip().upper() for x in args.only.split(",") if x.strip()}
+    if unknown := sorted(only - set(SCENARIOS)):
+        parser.error(f"--only: unknown ids {', '.join(unknown)} (ids: {', '.join(SCENARIOS)})")
 
     config = Config.for_mode(args.quick)
+    if args.export_certificates:
+        config = dataclasses.replace(config, export_certificates=args.export_certificates)
     started = time.perf_counter()
     if (os.cpu_count() or 1) > LOAD_CORE and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {LOAD_CORE})  # the harness is a client too (B6, B7)
