@@ -16,6 +16,17 @@ from llp_gql.models import Certificate, Company, Course, Enrollment, User
 from llp_gql.settings import Settings
 
 BATCH = 50  # certificates (with their PDFs) held in memory at once
+# What an archive entry and its manifest row are made of.
+_EXPORTED = (
+    "id",
+    "learner_name",
+    "learner_email",
+    "course_title",
+    "issued_at",
+    "verification_code",
+    "pdf",
+    "sha256",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +100,20 @@ async def preview_selection(
 
 
 async def iter_certificates(ids: list[int], *, settings: Settings) -> AsyncIterator[Certificate]:
-    """The certificates of ``ids`` with their PDFs, ``BATCH`` at a time (constant memory).
+    """The certificates of ``ids`` with their PDFs, ``BATCH`` at a time (constant memory):
+    the columns the archive and its manifest need, not the snapshot's logo, signature
+    and template, which only a drawing needs.
 
-    A PDF not drawn yet (the queue is behind) is drawn here and stored."""
+    A PDF not drawn yet (the queue is behind) is drawn here, from the whole row, and
+    stored."""
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        rows = {row.id: row for row in await Certificate.filter(id__in=chunk)}
+        found = Certificate.filter(id__in=chunk).only(*_EXPORTED)
+        rows = {row.id: row for row in await found}
         for certificate_id in chunk:
             row = rows.get(certificate_id)
+            if row is not None and row.sha256 == issuance.PENDING:
+                row = await Certificate.get_or_none(id=certificate_id)
             if row is None:  # removed since the selection: skip it
                 continue
             try:
