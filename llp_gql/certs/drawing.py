@@ -130,15 +130,20 @@ def draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
     pdf.rect(x, y, size, size, style=RenderStyle.F)
     pdf.set_fill_color(*NAVY)
     origin_x, origin_y = x + quiet * module, y + quiet * module
+    # One path of rectangles filled once, in the operators ``FPDF.rect`` writes (same
+    # units and rounding): a ``rect`` call per rectangle (about 250) was a quarter of
+    # a certificate's render time (B5, profiled).
+    k, page_height = pdf.k, pdf.h
+    operators = []
     for start, end, top, bottom in qr_rectangles(matrix):
         # A hair of overlap hides the seams some viewers draw between shapes.
-        pdf.rect(
-            origin_x + start * module,
-            origin_y + top * module,
-            (end - start) * module + 0.02,
-            (bottom - top) * module + 0.02,
-            style=RenderStyle.F,
+        left, upper = origin_x + start * module, origin_y + top * module
+        width, height = (end - start) * module + 0.02, (bottom - top) * module + 0.02
+        operators.append(
+            f"{left * k:.2f} {(page_height - upper) * k:.2f} {width * k:.2f} {-height * k:.2f} re"
         )
+    if operators:
+        pdf._out("\n".join(operators) + " f")  # fpdf2 has no public raw path API
 
 
 def draw_seal(pdf: FPDF, cx: float, cy: float) -> None:
