@@ -16,6 +16,7 @@ from llp_gql.models import Certificate, Company, Course, Enrollment, User
 from llp_gql.settings import Settings
 
 BATCH = 50  # certificates (with their PDFs) held in memory at once
+FIRST_BATCH = 5
 # What an archive entry and its manifest row are made of.
 _EXPORTED = (
     "id",
@@ -106,8 +107,11 @@ async def iter_certificates(ids: list[int], *, settings: Settings) -> AsyncItera
 
     A PDF not drawn yet (the queue is behind) is drawn here, from the whole row, and
     stored."""
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
+    # A small first batch: the archive's first bytes leave after 5 PDFs are read, not 50.
+    bounds = [0, *range(FIRST_BATCH, len(ids), BATCH)] if ids else []
+    for index, start in enumerate(bounds):
+        end = bounds[index + 1] if index + 1 < len(bounds) else len(ids)
+        chunk = ids[start:end]
         found = Certificate.filter(id__in=chunk).only(*_EXPORTED)
         rows = {row.id: row for row in await found}
         for certificate_id in chunk:
