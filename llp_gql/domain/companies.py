@@ -210,7 +210,12 @@ async def employees(
         page=found.with_items(
             [EmployeeRow(p, *counts[p.id]) for p in found.items],
         ),
-        company_size=await members.count(),
+        # Unfiltered, the page's own count is the company's size: one COUNT, not two.
+        company_size=(
+            found.total
+            if not search and group_id is None and which == ALL
+            else await members.count()
+        ),
     )
 
 

@@ -176,6 +176,9 @@ async def test_a_company_page_costs_the_same_for_3_and_43_people(
     if path not in SHOW_ENROLLMENTS:  # the others only count them
         rows = [(sql, n) for sql, n in grown if main_table(sql) == "enrollment"]
         assert all("COUNT(" in sql for sql, _ in rows), listing(rows)
+    if path == "/admin/employees":  # unfiltered: the page's count is the company's size
+        people_counts = [q for q, _ in grown if q.startswith('SELECT COUNT(*) FROM "user"')]
+        assert len(people_counts) == 1, listing(grown)
     if path.startswith("/admin/employees"):  # counted right (courses, completed)
         expected = {"emma@": (1, 1), "ed@": (1, 0), "admin@": (0, 0), "bulk01@": (1, 1)}
         for email, counts in expected.items():

@@ -13,14 +13,17 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
         CREATE INDEX IF NOT EXISTS "idx_user_name_trgm" ON "user" USING gin ((UPPER(CAST("name" AS VARCHAR))) gin_trgm_ops);
         CREATE INDEX IF NOT EXISTS "idx_user_email_trgm" ON "user" USING gin ((UPPER(CAST("email" AS VARCHAR))) gin_trgm_ops);
         -- A company's people by name (the lists' keyset order).
-        CREATE INDEX IF NOT EXISTS "idx_user_company_name" ON "user" ("company_id", "name", "id");"""
+        CREATE INDEX IF NOT EXISTS "idx_user_company_name" ON "user" ("company_id", "name", "id");
+        -- The newest certificates first (the export page's preview, the matrix's dates).
+        CREATE INDEX IF NOT EXISTS "idx_certificate_issued" ON "certificate" ("issued_at", "id");"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
         DROP INDEX IF EXISTS "idx_user_name_trgm";
         DROP INDEX IF EXISTS "idx_user_email_trgm";
-        DROP INDEX IF EXISTS "idx_user_company_name";"""
+        DROP INDEX IF EXISTS "idx_user_company_name";
+        DROP INDEX IF EXISTS "idx_certificate_issued";"""
 
 
 MODELS_STATE = (

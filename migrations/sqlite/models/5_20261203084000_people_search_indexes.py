@@ -7,12 +7,15 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
         -- A company's people by name (the lists' keyset order). SQLite has no trigram
         -- index: a search by part of a name reads the company's people (docs/operations.md).
-        CREATE INDEX IF NOT EXISTS "idx_user_company_name" ON "user" ("company_id", "name", "id");"""
+        CREATE INDEX IF NOT EXISTS "idx_user_company_name" ON "user" ("company_id", "name", "id");
+        -- The newest certificates first (the export page's preview, the matrix's dates).
+        CREATE INDEX IF NOT EXISTS "idx_certificate_issued" ON "certificate" ("issued_at", "id");"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        DROP INDEX IF EXISTS "idx_user_company_name";"""
+        DROP INDEX IF EXISTS "idx_user_company_name";
+        DROP INDEX IF EXISTS "idx_certificate_issued";"""
 
 
 MODELS_STATE = (
