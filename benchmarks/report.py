@@ -130,8 +130,7 @@ async def _traced(app: Any, path: str, cookie: str, counter: scale.StatementCoun
 
 
 async def _seed(db: asyncpg.Connection, factor: float) -> int:
-    scale.EMPLOYEES = int(10_000 * factor)
-    company, admin = await scale._seed_people(db)
+    company, admin = await scale._seed_people(db, int(scale.EMPLOYEES * factor))
     await scale._enroll(db, company, admin, range(0, 1 + scale.PER_EMPLOYEE_LATER))
     await scale._complete_some(db, int(scale.CERTIFICATES * factor))
     # progress on a tenth of the open assignments (first lesson done), due dates on a third
